@@ -1,0 +1,4 @@
+/**
+ * Cross-module integration tests and JMH benchmarks.
+ */
+package dev.learnedcost.tests;
