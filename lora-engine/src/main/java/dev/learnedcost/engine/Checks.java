@@ -95,4 +95,40 @@ final class Checks {
         name + " overflows the float range in " + what + " (largest |" + name + "[i]| is " + max
             + "); scale it to a smaller range");
   }
+
+  static float positiveFinite(String name, float value) {
+    if (!Float.isFinite(value) || value <= 0f) {
+      throw new IllegalArgumentException(name + " must be finite and > 0, got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Checks a sparse target: {@code dims} and {@code targets} non-null, equally long, at least one
+   * element, every dim in 0..dim-1 and distinct, every target finite.
+   */
+  static void targets(int[] dims, float[] targets, int dim) {
+    notNull("dims", dims);
+    notNull("targets", targets);
+    if (dims.length == 0) {
+      throw new IllegalArgumentException("dims must name at least one output dimension, got none");
+    }
+    if (targets.length != dims.length) {
+      throw new IllegalArgumentException(
+          "targets length must equal dims length (" + dims.length + "), got " + targets.length);
+    }
+    for (int k = 0; k < dims.length; k++) {
+      if (dims[k] < 0 || dims[k] >= dim) {
+        throw new IllegalArgumentException(
+            "dims[" + k + "] must be in 0.." + (dim - 1) + ", got " + dims[k]);
+      }
+      for (int m = 0; m < k; m++) {
+        if (dims[m] == dims[k]) {
+          throw new IllegalArgumentException(
+              "dims must be distinct, got " + dims[k] + " at " + m + " and " + k);
+        }
+      }
+    }
+    allFinite("targets", targets);
+  }
 }

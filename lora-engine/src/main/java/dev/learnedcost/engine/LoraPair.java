@@ -40,11 +40,7 @@ final class LoraPair {
     this.a1 = new float[dim];
     this.b0 = new float[dim];
     this.b1 = new float[dim];
-    float scale = ReferenceMath.initScale(dim);
-    for (int i = 0; i < dim; i++) {
-      a0[i] = ReferenceMath.pseudoRandom(i) * scale - scale / 2f;
-      a1[i] = ReferenceMath.pseudoRandom(i + 1000) * scale - scale / 2f;
-    }
+    initA();
   }
 
   /** {@code x . a0}, summed left to right. */
@@ -80,11 +76,118 @@ final class LoraPair {
     return true;
   }
 
-  /** Zeroes B and the adapt count; A keeps its deterministic initial values. */
+  /**
+   * One supervised SGD step on both A and B for the loss gradient {@code gScale * g} with respect
+   * to this adapter's output, where {@code g} is dense ({@code dims == null}, {@code g.length ==
+   * dim}) or sparse (value {@code g[k]} at output dimension {@code dims[k]}, zero elsewhere).
+   *
+   * <p>With {@code p_k = x . a_k} and {@code q_k = b_k . g} (both before the step):
+   * {@code dL/dB[k][j] = alpha * p_k * g_j}, {@code dL/dA[i][k] = alpha * x_i * q_k}. The step
+   * {@code -lr * grad} is scaled down so that its Frobenius norm over A and B together is at
+   * most {@code maxStepNorm}. Scalars are accumulated in double, so finite inputs can neither
+   * overflow nor write a NaN.
+   *
+   * @return the norm of the step applied (0 when the gradient is zero)
+   */
+  double train(float[] x, int[] dims, float[] g, float gScale, float lr, float maxStepNorm) {
+    return train(x, dims, g, gScale, lr, maxStepNorm, false);
+  }
+
+  /**
+   * As {@link #train(float[], int[], float[], float, float, float)}; with {@code targetLoss} (the
+   * gradient is that of a squared loss on the {@code dims} outputs) the step size is also capped
+   * at {@code 1 / |J|^2}, where {@code J} is the Jacobian of those outputs with respect to A and
+   * B: the normalized-LMS bound under which the linearized outputs move towards the targets
+   * without overshooting them, whatever the scale of {@code x} or of the weights.
+   */
+  double train(
+      float[] x, int[] dims, float[] g, float gScale, float lr, float maxStepNorm,
+      boolean targetLoss) {
+    double p0 = 0;
+    double p1 = 0;
+    double xx = 0;
+    for (int i = 0; i < dim; i++) {
+      double xi = x[i];
+      p0 += xi * a0[i];
+      p1 += xi * a1[i];
+      xx += xi * xi;
+    }
+    double q0 = 0;
+    double q1 = 0;
+    double gg = 0;
+    int n = dims == null ? dim : dims.length;
+    for (int k = 0; k < n; k++) {
+      int j = dims == null ? k : dims[k];
+      double gj = (double) g[k] * gScale;
+      q0 += b0[j] * gj;
+      q1 += b1[j] * gj;
+      gg += gj * gj;
+    }
+    double gradNorm = alpha * Math.sqrt((p0 * p0 + p1 * p1) * gg + xx * (q0 * q0 + q1 * q1));
+    if (gradNorm == 0 || !Double.isFinite(gradNorm)) {
+      return 0;
+    }
+    double step = lr;
+    if (targetLoss) {
+      // |J|^2 = alpha^2 * sum_r (|p|^2 + |x|^2 * (b0_r^2 + b1_r^2)) over the target outputs.
+      double bb = 0;
+      for (int k = 0; k < n; k++) {
+        int j = dims == null ? k : dims[k];
+        bb += (double) b0[j] * b0[j] + (double) b1[j] * b1[j];
+      }
+      double jj = (double) alpha * alpha * (n * (p0 * p0 + p1 * p1) + xx * bb);
+      if (jj > 0) {
+        step = Math.min(step, gScale / jj);
+      }
+    }
+    if (step * gradNorm > maxStepNorm) {
+      step = maxStepNorm / gradNorm;
+    }
+    // Coefficients of the rank-one updates; |coefficient * element| <= maxStepNorm.
+    float cb0 = (float) (step * alpha * p0 * gScale);
+    float cb1 = (float) (step * alpha * p1 * gScale);
+    float ca0 = (float) (step * alpha * q0);
+    float ca1 = (float) (step * alpha * q1);
+    for (int k = 0; k < n; k++) {
+      int j = dims == null ? k : dims[k];
+      b0[j] -= cb0 * g[k];
+      b1[j] -= cb1 * g[k];
+    }
+    for (int i = 0; i < dim; i++) {
+      a0[i] -= ca0 * x[i];
+      a1[i] -= ca1 * x[i];
+    }
+    return step * gradNorm;
+  }
+
+  /** Output dimension {@code j} of the forward pass for {@code x}, in double. */
+  double outputAt(float[] x, int j) {
+    double p0 = 0;
+    double p1 = 0;
+    for (int i = 0; i < dim; i++) {
+      p0 += (double) x[i] * a0[i];
+      p1 += (double) x[i] * a1[i];
+    }
+    return x[j] + alpha * (p0 * b0[j] + p1 * b1[j]);
+  }
+
+  /**
+   * Zeroes B and the adapt count and restores A's deterministic initial values (the reference
+   * never changes A; the supervised step does).
+   */
   void reset() {
     java.util.Arrays.fill(b0, 0f);
     java.util.Arrays.fill(b1, 0f);
+    initA();
     adaptCount = 0;
+  }
+
+  private void initA() {
+    float scale = ReferenceMath.initScale(dim);
+    for (int i = 0; i < dim; i++) {
+      a0[i] = ReferenceMath.pseudoRandom(i) * scale - scale / 2f;
+      a1[i] = ReferenceMath.pseudoRandom(i + 1000) * scale - scale / 2f;
+    }
   }
 
   /** {@code alpha * |B|} with the reference's approximate square root. */

@@ -25,12 +25,15 @@ public final class MicroLoRA {
   public static final float DEFAULT_ALPHA = 0.1f;
   /** Reference default learning rate. */
   public static final float DEFAULT_LEARNING_RATE = 0.01f;
+  /** Default bound on the norm of one supervised step over A and B together. */
+  public static final float DEFAULT_MAX_STEP_NORM = 1f;
 
   private final LoraPair pair;
   private final float[] input;
   private final float[] output;
   private long forwardCount;
   private long adaptCount;
+  private float maxStepNorm = DEFAULT_MAX_STEP_NORM;
 
   /** Creates an adapter with the reference defaults (256, 0.1, 0.01). */
   public MicroLoRA() {
@@ -168,7 +171,71 @@ public final class MicroLoRA {
     return sumSq;
   }
 
-  /** Zeroes B and both counters. A keeps its initial values. */
+  /**
+   * One supervised SGD step on A and B: {@code outputGradient} is {@code dL/dy} for the output of
+   * {@link #forwardArray} at {@code x}. Uses {@code dL/dB[k][j] = alpha (x . a_k) g_j} and
+   * {@code dL/dA[i][k] = alpha x_i (b_k . g)} with the learning rate, the whole step clipped to
+   * {@link #maxStepNorm()}. Counted in {@link #adaptCount()}.
+   *
+   * @param x input of length {@code dim}, all finite; not modified
+   * @param outputGradient loss gradient of length {@code dim}, all finite; not modified
+   * @return the norm of the step applied (0 if the gradient was zero)
+   * @throws IllegalArgumentException on a wrong length or a non-finite element (nothing changes)
+   */
+  public double trainStep(float[] x, float[] outputGradient) {
+    Checks.allFinite("input", Checks.length("input", x, pair.dim));
+    Checks.allFinite("outputGradient", Checks.length("outputGradient", outputGradient, pair.dim));
+    double norm = pair.train(x, null, outputGradient, 1f, pair.learningRate, maxStepNorm);
+    if (norm > 0) {
+      pair.adaptCount++;
+    }
+    adaptCount++;
+    return norm;
+  }
+
+  /**
+   * One supervised step towards target values on chosen output dimensions, with the squared loss
+   * {@code L = 1/2 * sum_k (y[dims[k]] - targets[k])^2}; other dimensions are free.
+   *
+   * @param x input of length {@code dim}, all finite
+   * @param dims output dimensions, distinct, each in 0..dim-1
+   * @param targets target value for each of {@code dims}, finite
+   * @return the loss before the step
+   * @throws IllegalArgumentException on any invalid argument (nothing changes)
+   */
+  public double trainTargets(float[] x, int[] dims, float[] targets) {
+    Checks.allFinite("input", Checks.length("input", x, pair.dim));
+    Checks.targets(dims, targets, pair.dim);
+    float[] g = new float[dims.length];
+    double loss = 0;
+    for (int k = 0; k < dims.length; k++) {
+      double err = pair.outputAt(x, dims[k]) - targets[k];
+      g[k] = (float) err;
+      loss += 0.5 * err * err;
+    }
+    double norm = pair.train(x, dims, g, 1f, pair.learningRate, maxStepNorm, true);
+    if (norm > 0) {
+      pair.adaptCount++;
+    }
+    adaptCount++;
+    return loss;
+  }
+
+  /** Returns the bound on the norm of one supervised step. */
+  public float maxStepNorm() {
+    return maxStepNorm;
+  }
+
+  /**
+   * Sets the bound on the norm of one supervised step (over A and B together).
+   *
+   * @throws IllegalArgumentException unless {@code maxStepNorm} is finite and > 0
+   */
+  public void setMaxStepNorm(float maxStepNorm) {
+    this.maxStepNorm = Checks.positiveFinite("maxStepNorm", maxStepNorm);
+  }
+
+  /** Zeroes B and both counters and restores A's initial values. */
   public void reset() {
     pair.reset();
     forwardCount = 0;

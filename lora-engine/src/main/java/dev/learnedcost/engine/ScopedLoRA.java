@@ -38,6 +38,7 @@ public final class ScopedLoRA {
   private final float[] input;
   private final float[] output;
   private boolean categoryFallback = true;
+  private float maxStepNorm = MicroLoRA.DEFAULT_MAX_STEP_NORM;
 
   /** Creates a scoped adapter set with the reference defaults (256, 0.1, 0.01). */
   public ScopedLoRA() {
@@ -237,6 +238,107 @@ public final class ScopedLoRA {
     float sumSq = MicroLoRA.checkedSumSquares(name, g, dim);
     operators[opType].adaptReference(g, sumSq, lr);
     categories[OperatorScope.fromId(opType).category().id()].adaptReference(g, sumSq, lr);
+  }
+
+  /**
+   * One supervised SGD step on A and B for an operator: {@code outputGradient} is {@code dL/dy}
+   * for the output {@link #forwardArray(int, float[])} gives at {@code x}. Following the blend,
+   * the operator adapter receives the gradient scaled by {@code w} and its category adapter by
+   * {@code 1 - w} ({@code w = 1} once the operator has 10 adaptations or when fallback is off);
+   * both adapt counts advance, as with {@link #adaptArray(int, float[])}, when the gradient is
+   * not zero. Each adapter's step is clipped to {@link #maxStepNorm()}.
+   *
+   * @return the larger of the two step norms applied
+   * @throws IllegalArgumentException on a bad id, a wrong length or a non-finite element
+   *     (nothing changes)
+   */
+  public double trainStep(int opType, float[] x, float[] outputGradient) {
+    Checks.opType(opType);
+    Checks.allFinite("input", Checks.length("input", x, dim));
+    Checks.allFinite("outputGradient", Checks.length("outputGradient", outputGradient, dim));
+    return trainBlended(opType, x, null, outputGradient, false);
+  }
+
+  /** {@link #trainStep(int, float[], float[])} for a scope. */
+  public double trainStep(OperatorScope scope, float[] x, float[] outputGradient) {
+    return trainStep(scope.id(), x, outputGradient);
+  }
+
+  /**
+   * One supervised step for an operator towards target values on chosen output dimensions,
+   * with the squared loss {@code L = 1/2 * sum_k (y[dims[k]] - targets[k])^2} on the (blended)
+   * output; otherwise as {@link #trainStep(int, float[], float[])}.
+   *
+   * @return the loss before the step
+   * @throws IllegalArgumentException on any invalid argument (nothing changes)
+   */
+  public double trainTargets(int opType, float[] x, int[] dims, float[] targets) {
+    Checks.opType(opType);
+    Checks.allFinite("input", Checks.length("input", x, dim));
+    Checks.targets(dims, targets, dim);
+    LoraPair op = operators[opType];
+    LoraPair cat = categories[OperatorScope.fromId(opType).category().id()];
+    double w = blendWeight(op);
+    float[] g = new float[dims.length];
+    double loss = 0;
+    for (int k = 0; k < dims.length; k++) {
+      double y = w * op.outputAt(x, dims[k]);
+      if (w < 1) {
+        y += (1 - w) * cat.outputAt(x, dims[k]);
+      }
+      double err = y - targets[k];
+      g[k] = (float) err;
+      loss += 0.5 * err * err;
+    }
+    trainBlended(opType, x, dims, g, true);
+    return loss;
+  }
+
+  /** {@link #trainTargets(int, float[], int[], float[])} for a scope. */
+  public double trainTargets(OperatorScope scope, float[] x, int[] dims, float[] targets) {
+    return trainTargets(scope.id(), x, dims, targets);
+  }
+
+  private double blendWeight(LoraPair op) {
+    return categoryFallback && op.adaptCount < FALLBACK_ADAPTATIONS
+        ? Math.min((float) op.adaptCount / 10f, 1f)
+        : 1.0;
+  }
+
+  private double trainBlended(int opType, float[] x, int[] dims, float[] g, boolean targetLoss) {
+    LoraPair op = operators[opType];
+    LoraPair cat = categories[OperatorScope.fromId(opType).category().id()];
+    double w = blendWeight(op);
+    double opNorm =
+        w > 0 ? op.train(x, dims, g, (float) w, learningRate, maxStepNorm, targetLoss) : 0;
+    double catNorm =
+        w < 1 ? cat.train(x, dims, g, (float) (1 - w), learningRate, maxStepNorm, targetLoss) : 0;
+    boolean nonZero = false;
+    for (float v : g) {
+      if (v != 0f) {
+        nonZero = true;
+        break;
+      }
+    }
+    if (nonZero) {
+      op.adaptCount++;
+      cat.adaptCount++;
+    }
+    return Math.max(opNorm, catNorm);
+  }
+
+  /** Returns the bound on the norm of one supervised step of one adapter. */
+  public float maxStepNorm() {
+    return maxStepNorm;
+  }
+
+  /**
+   * Sets the bound on the norm of one supervised step of one adapter.
+   *
+   * @throws IllegalArgumentException unless {@code maxStepNorm} is finite and > 0
+   */
+  public void setMaxStepNorm(float maxStepNorm) {
+    this.maxStepNorm = Checks.positiveFinite("maxStepNorm", maxStepNorm);
   }
 
   /** Clears one operator adapter (B and adapt count) and its forward count; not its category. */
