@@ -121,6 +121,32 @@ public final class ScopedLoRA {
     return y;
   }
 
+  /**
+   * Computes the forward pass for an operator from {@code x} into the caller's {@code out}, the
+   * allocation-free path for callers with their own buffers (for example one per planner
+   * thread). {@code out} may not be {@code x}.
+   *
+   * @param opType operator id, 0..16
+   * @param x input of length {@code dim}, all finite; not modified
+   * @param out receives the output; length {@code dim}
+   * @throws IllegalArgumentException on a bad id, a wrong length, a non-finite element, or
+   *     {@code out == x} ({@code out} is then unchanged)
+   */
+  public void forwardInto(int opType, float[] x, float[] out) {
+    Checks.opType(opType);
+    Checks.length("input", x, dim);
+    Checks.length("out", out, dim);
+    if (out == x) {
+      throw new IllegalArgumentException("out must be a different array from input");
+    }
+    forwardInto(opType, "input", x, out);
+  }
+
+  /** {@link #forwardInto(int, float[], float[])} for a scope. */
+  public void forwardInto(OperatorScope scope, float[] x, float[] out) {
+    forwardInto(scope.id(), x, out);
+  }
+
   /** {@link #forwardArray(int, float[])} for a scope. */
   public float[] forwardArray(OperatorScope scope, float[] x) {
     return forwardArray(scope.id(), x);
