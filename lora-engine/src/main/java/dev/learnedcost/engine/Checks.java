@@ -63,10 +63,15 @@ final class Checks {
 
   /** Checks that {@code v} is non-null and has exactly {@code dim} elements. */
   static float[] length(String name, float[] v, int dim) {
+    return length(name, v, dim, "dim");
+  }
+
+  /** As {@link #length(String, float[], int)}, naming the expected length {@code lengthName}. */
+  static float[] length(String name, float[] v, int expected, String lengthName) {
     notNull(name, v);
-    if (v.length != dim) {
+    if (v.length != expected) {
       throw new IllegalArgumentException(
-          name + " length must equal dim (" + dim + "), got " + v.length);
+          name + " length must equal " + lengthName + " (" + expected + "), got " + v.length);
     }
     return v;
   }

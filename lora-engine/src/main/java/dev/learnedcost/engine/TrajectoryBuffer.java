@@ -79,7 +79,7 @@ public final class TrajectoryBuffer {
    */
   public void record(
       float[] embedding, int opType, int attentionType, float executionMs, float baselineMs) {
-    Checks.length("embedding", embedding, embeddingDim);
+    Checks.length("embedding", embedding, embeddingDim, "embeddingDim");
     add(Trajectory.of(embedding, opType, attentionType, executionMs, baselineMs));
   }
 
