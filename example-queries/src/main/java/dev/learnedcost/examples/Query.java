@@ -1,0 +1,50 @@
+package dev.learnedcost.examples;
+
+import dev.learnedcost.examples.internal.SqlText;
+import java.util.Objects;
+
+/**
+ * One SQL query, as loaded by {@link QueryCatalog}.
+ *
+ * <p>Conventions of the text: one statement, no terminating {@code ;}, table names unqualified
+ * (the runner sets the default schema: H2's {@code PUBLIC}, or the name under which Calcite
+ * mounts the data set), identifiers unquoted (both H2 and Calcite's default lexical policy
+ * upper-case them, matching the upper-case names of the generated tables). Comments are kept.
+ *
+ * @param name the file name without {@code .sql}, e.g. {@code q01}
+ * @param sql the statement text; a terminating {@code ;} is removed
+ * @param source where it came from: {@code classpath:queries/tpch/q01.sql} or a file path
+ */
+public record Query(String name, String sql, String source) {
+
+  /**
+   * Validates the components.
+   *
+   * @throws IllegalArgumentException if {@code sql} is blank or holds several statements
+   */
+  public Query {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(sql, "sql");
+    Objects.requireNonNull(source, "source");
+    SqlText text = SqlText.of(sql);
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("query " + name + " from " + source
+          + " is empty (only whitespace and comments)");
+    }
+    if (text.hasSeveralStatements()) {
+      throw new IllegalArgumentException("query " + name + " from " + source
+          + " holds more than one statement (';' on line " + text.firstSemicolonLine()
+          + "); put one query per file");
+    }
+    sql = text.withoutTerminator();
+  }
+
+  /**
+   * Returns whether the result's row order is part of the answer: the statement has an
+   * {@code ORDER BY} outside every subquery. {@link ResultComparator} compares ordered results
+   * row by row and others as multisets.
+   */
+  public boolean ordered() {
+    return SqlText.of(sql).hasTopLevelOrderBy();
+  }
+}

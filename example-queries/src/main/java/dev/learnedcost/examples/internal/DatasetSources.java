@@ -1,0 +1,33 @@
+package dev.learnedcost.examples.internal;
+
+import dev.learnedcost.examples.Dataset;
+import dev.learnedcost.examples.SkewDataset;
+import dev.learnedcost.examples.TpchDataset;
+import java.util.List;
+
+/** Maps a public {@link Dataset} value to its generator. */
+public final class DatasetSources {
+  private DatasetSources() {}
+
+  /** Returns the tables to create and fill, in creation order. */
+  public static List<TableSource> tables(Dataset dataset) {
+    if (dataset instanceof TpchDataset tpch) {
+      return TpchTables.tables(tpch.scaleFactor());
+    }
+    if (dataset instanceof SkewDataset skew) {
+      return SkewTables.tables(skew.sizeFactor(), skew.seed());
+    }
+    throw new AssertionError("unknown data set type " + dataset.getClass().getName());
+  }
+
+  /** Returns the generator identity recorded in the manifest. */
+  public static String generator(Dataset dataset) {
+    if (dataset instanceof TpchDataset) {
+      return TpchTables.generatorVersion();
+    }
+    if (dataset instanceof SkewDataset) {
+      return SkewTables.generatorVersion();
+    }
+    throw new AssertionError("unknown data set type " + dataset.getClass().getName());
+  }
+}

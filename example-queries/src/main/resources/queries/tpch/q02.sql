@@ -1,0 +1,46 @@
+-- TPC-H Q2, minimum cost supplier. Validation parameters: SIZE = 15, TYPE = BRASS,
+-- REGION = EUROPE.
+SELECT
+  s_acctbal,
+  s_name,
+  n_name,
+  p_partkey,
+  p_mfgr,
+  s_address,
+  s_phone,
+  s_comment
+FROM
+  part,
+  supplier,
+  partsupp,
+  nation,
+  region
+WHERE
+  p_partkey = ps_partkey
+  AND s_suppkey = ps_suppkey
+  AND p_size = 15
+  AND p_type LIKE '%BRASS'
+  AND s_nationkey = n_nationkey
+  AND n_regionkey = r_regionkey
+  AND r_name = 'EUROPE'
+  AND ps_supplycost = (
+    SELECT
+      MIN(ps_supplycost)
+    FROM
+      partsupp,
+      supplier,
+      nation,
+      region
+    WHERE
+      p_partkey = ps_partkey
+      AND s_suppkey = ps_suppkey
+      AND s_nationkey = n_nationkey
+      AND n_regionkey = r_regionkey
+      AND r_name = 'EUROPE'
+  )
+ORDER BY
+  s_acctbal DESC NULLS LAST,
+  n_name NULLS LAST,
+  s_name NULLS LAST,
+  p_partkey NULLS LAST
+FETCH FIRST 100 ROWS ONLY
