@@ -15,11 +15,16 @@ package dev.learnedcost.engine;
  *   <li>Reference adapt: {@code B_k += lr * colsum(a_k) * g / |g|} with the reference's
  *       approximate norm; skipped (and not counted) when {@code |g|^2 < 1e-16}. It ignores the
  *       input, so it cannot fit a target: see the supervised step for that.</li>
- *   <li>Cost: forward and adapt are 2 passes of {@code dim} multiply-adds each.</li>
- *   <li>Not thread-safe; callers publish it safely.</li>
+ *   <li>Cost: forward is one fused pass for both projections and one output pass; the reference
+ *       adapt needs {@code colsum(A)}, which only changes when A does, so it is cached
+ *       ({@link #refreshColumnSums()}, lazily after a supervised step) and adapt is one pass over {@code g} for its norm (done by
+ *       the caller) plus one update pass.</li>
+ *   <li>The loops run on {@link Vectorization#kernel()}.</li>
+ *   <li>Not thread-safe; the owning {@link MicroLoRA} or {@link ScopedLoRA} guards it.</li>
  * </ul>
  */
 final class LoraPair {
+  private static final VectorKernel KERNEL = Vectorization.kernel();
   /** Below this squared gradient norm the reference skips the update. */
   static final float MIN_GRADIENT_NORM_SQ = 1e-16f;
 
@@ -31,6 +36,14 @@ final class LoraPair {
   final float[] b0;
   final float[] b1;
   long adaptCount;
+  /**
+   * {@code sum(a0)} and {@code sum(a1)}: derived from A, refreshed when A is set and, after a
+   * supervised step changed A, lazily by the next reference adapt (so a run of training steps
+   * does not pay for sums nobody reads).
+   */
+  private float colSum0;
+  private float colSum1;
+  private boolean columnSumsStale;
 
   LoraPair(int dim, float alpha, float learningRate) {
     this.dim = dim;
@@ -43,19 +56,27 @@ final class LoraPair {
     initA();
   }
 
-  /** {@code x . a0}, summed left to right. */
-  float project0(float[] x) {
-    return ScalarKernel.dot(x, a0, dim);
+  /**
+   * Returns {@code x . a0} and {@code x . a1} packed as {@link VectorKernel#pack} (one pass over
+   * {@code x}; each sum left to right on the scalar kernel).
+   */
+  long project(float[] x) {
+    return KERNEL.dot2(x, a0, a1, dim);
   }
 
-  /** {@code x . a1}, summed left to right. */
+  /** {@code x . a0}, exactly as {@link #project} computes it. */
+  float project0(float[] x) {
+    return VectorKernel.first(project(x));
+  }
+
+  /** {@code x . a1}, exactly as {@link #project} computes it. */
   float project1(float[] x) {
-    return ScalarKernel.dot(x, a1, dim);
+    return VectorKernel.second(project(x));
   }
 
   /** Writes {@code x + alpha * (l0 * b0 + l1 * b1)} into {@code out}. */
   void output(float[] x, float l0, float l1, float[] out) {
-    ScalarKernel.lowRankOut(x, l0, l1, b0, b1, alpha, out, dim);
+    KERNEL.lowRankOut(x, l0, l1, b0, b1, alpha, out, dim);
   }
 
   /**
@@ -69,9 +90,10 @@ final class LoraPair {
       return false;
     }
     float invNorm = 1f / ReferenceMath.fastSqrt(sumSq);
-    float colSum0 = ScalarKernel.sum(a0, dim);
-    float colSum1 = ScalarKernel.sum(a1, dim);
-    ScalarKernel.rankOneUpdate(b0, b1, g, invNorm, lr * colSum0, lr * colSum1, dim);
+    if (columnSumsStale) {
+      refreshColumnSums();
+    }
+    KERNEL.rankOneUpdate(b0, b1, g, invNorm, lr * colSum0, lr * colSum1, dim);
     adaptCount++;
     return true;
   }
@@ -157,18 +179,25 @@ final class LoraPair {
       a0[i] -= ca0 * x[i];
       a1[i] -= ca1 * x[i];
     }
+    columnSumsStale = true;
     return step * gradNorm;
   }
 
-  /** Output dimension {@code j} of the forward pass for {@code x}, in double. */
-  double outputAt(float[] x, int j) {
+  /**
+   * Output dimensions {@code dims[k]} of the forward pass for {@code x}, in double, into
+   * {@code out[k]}, with one pass over {@code x} for all of them.
+   */
+  void outputsAt(float[] x, int[] dims, double[] out) {
     double p0 = 0;
     double p1 = 0;
     for (int i = 0; i < dim; i++) {
       p0 += (double) x[i] * a0[i];
       p1 += (double) x[i] * a1[i];
     }
-    return x[j] + alpha * (p0 * b0[j] + p1 * b1[j]);
+    for (int k = 0; k < dims.length; k++) {
+      int j = dims[k];
+      out[k] = x[j] + alpha * (p0 * b0[j] + p1 * b1[j]);
+    }
   }
 
   /**
@@ -188,6 +217,17 @@ final class LoraPair {
       a0[i] = ReferenceMath.pseudoRandom(i) * scale - scale / 2f;
       a1[i] = ReferenceMath.pseudoRandom(i + 1000) * scale - scale / 2f;
     }
+    refreshColumnSums();
+  }
+
+  /**
+   * Recomputes the cached column sums of A used by the reference adapt (which never changes A,
+   * so the reference's per-call sums are the same numbers); call after any change to A.
+   */
+  void refreshColumnSums() {
+    colSum0 = KERNEL.sum(a0, dim);
+    colSum1 = KERNEL.sum(a1, dim);
+    columnSumsStale = false;
   }
 
   /** {@code alpha * |B|} with the reference's approximate square root. */

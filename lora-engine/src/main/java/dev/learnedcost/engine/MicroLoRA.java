@@ -1,5 +1,13 @@
 package dev.learnedcost.engine;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.StampedLock;
+
 /**
  * A single rank-2 LoRA adapter: {@code y = x + alpha * (x A) B}, with A (d x 2) initialised
  * deterministically and B (2 x d) starting at zero, so an untrained adapter is the identity.
@@ -14,7 +22,18 @@ package dev.learnedcost.engine;
  * boundary; the buffer methods ({@link #forward}, {@link #adapt}, {@link #adaptWithReward}) read
  * the live {@link #inputBuffer()} and write the live {@link #outputBuffer()}, allocating nothing.
  *
- * <p>Not thread-safe.
+ * <h2>Concurrency</h2>
+ * Safe for concurrent use with the same design as {@link ScopedLoRA} (see its design notes):
+ * {@link #forwardArray} runs under a {@link StampedLock} optimistic read and retries if a writer
+ * intervened, so it never returns a mix of old and new weights and never blocks for longer than
+ * one write; every mutator takes the write lock; the forward count is a {@link LongAdder}, exact
+ * under concurrent readers. The buffer methods share one input and one output buffer, so they
+ * belong to one thread at a time (they are still safe against other threads' array calls).
+ *
+ * <h2>Persistence</h2>
+ * {@link #save(Path)} / {@link #load(Path)} (and {@link #writeTo} / {@link #readFrom} for
+ * streams) write and read a versioned, checksummed binary snapshot: weights, alpha, learning
+ * rate, maxStepNorm and counters; see the module README for the layout.
  */
 public final class MicroLoRA {
   /** Largest supported dimension (the reference's fixed B width). */
@@ -31,9 +50,11 @@ public final class MicroLoRA {
   private final LoraPair pair;
   private final float[] input;
   private final float[] output;
-  private long forwardCount;
+  /** Guards the weights, {@link #adaptCount} and {@link #maxStepNorm}; see the class notes. */
+  private final StampedLock lock = new StampedLock();
+  private final LongAdder forwardCount = new LongAdder();
   private long adaptCount;
-  private float maxStepNorm = DEFAULT_MAX_STEP_NORM;
+  private volatile float maxStepNorm = DEFAULT_MAX_STEP_NORM;
 
   /** Creates an adapter with the reference defaults (256, 0.1, 0.01). */
   public MicroLoRA() {
@@ -111,15 +132,49 @@ public final class MicroLoRA {
   }
 
   private void forwardInto(String name, float[] x, float[] y) {
-    float l0 = pair.project0(x);
-    float l1 = pair.project1(x);
+    LoraPair p = pair;
+    StampedLock lock = this.lock;
+    for (int attempt = 0; attempt < ScopedLoRA.OPTIMISTIC_ATTEMPTS; attempt++) {
+      long stamp = lock.tryOptimisticRead();
+      if (stamp == 0L) {
+        Thread.onSpinWait();
+        continue;
+      }
+      boolean finite = forwardOnce(p, x, y);
+      if (lock.validate(stamp)) {
+        finishForward(finite, name, x);
+        return;
+      }
+    }
+    long stamp = lock.readLock();
+    boolean finite;
+    try {
+      finite = forwardOnce(p, x, y);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+    finishForward(finite, name, x);
+  }
+
+  /** Computes the output; false (output untouched) if a projection is not finite. */
+  private static boolean forwardOnce(LoraPair p, float[] x, float[] y) {
+    long l = p.project(x);
+    float l0 = VectorKernel.first(l);
+    float l1 = VectorKernel.second(l);
     // A non-finite element of x always makes a projection non-finite (NaN * a = NaN,
     // inf * a = inf or NaN), so this one check covers the whole input at no extra pass.
     if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
+      return false;
+    }
+    p.output(x, l0, l1, y);
+    return true;
+  }
+
+  private void finishForward(boolean finite, String name, float[] x) {
+    if (!finite) {
       throw Checks.nonFiniteSum(name, x, "the projection x A");
     }
-    pair.output(x, l0, l1, y);
-    forwardCount++;
+    forwardCount.increment();
   }
 
   /**
@@ -151,20 +206,30 @@ public final class MicroLoRA {
   public void adaptWithReward(float improvement) {
     Checks.finite("improvement", improvement);
     float sumSq = checkedSumSquares("inputBuffer", input, pair.dim);
-    if (improvement > 0f) {
-      pair.adaptReference(input, sumSq, pair.learningRate * Math.min(improvement, 2f));
+    long stamp = lock.writeLock();
+    try {
+      if (improvement > 0f) {
+        pair.adaptReference(input, sumSq, pair.learningRate * Math.min(improvement, 2f));
+      }
+      adaptCount++;
+    } finally {
+      lock.unlockWrite(stamp);
     }
-    adaptCount++;
   }
 
   private void adaptScaled(String name, float[] g, float lr) {
     float sumSq = checkedSumSquares(name, g, pair.dim);
-    pair.adaptReference(g, sumSq, lr);
-    adaptCount++;
+    long stamp = lock.writeLock();
+    try {
+      pair.adaptReference(g, sumSq, lr);
+      adaptCount++;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
   }
 
   static float checkedSumSquares(String name, float[] g, int dim) {
-    float sumSq = ScalarKernel.sumSquares(g, dim);
+    float sumSq = Vectorization.kernel().sumSquares(g, dim);
     if (!Float.isFinite(sumSq)) {
       throw Checks.nonFiniteSum(name, g, "the squared norm");
     }
@@ -185,12 +250,17 @@ public final class MicroLoRA {
   public double trainStep(float[] x, float[] outputGradient) {
     Checks.allFinite("input", Checks.length("input", x, pair.dim));
     Checks.allFinite("outputGradient", Checks.length("outputGradient", outputGradient, pair.dim));
-    double norm = pair.train(x, null, outputGradient, 1f, pair.learningRate, maxStepNorm);
-    if (norm > 0) {
-      pair.adaptCount++;
+    long stamp = lock.writeLock();
+    try {
+      double norm = pair.train(x, null, outputGradient, 1f, pair.learningRate, maxStepNorm);
+      if (norm > 0) {
+        pair.adaptCount++;
+      }
+      adaptCount++;
+      return norm;
+    } finally {
+      lock.unlockWrite(stamp);
     }
-    adaptCount++;
-    return norm;
   }
 
   /**
@@ -207,18 +277,25 @@ public final class MicroLoRA {
     Checks.allFinite("input", Checks.length("input", x, pair.dim));
     Checks.targets(dims, targets, pair.dim);
     float[] g = new float[dims.length];
-    double loss = 0;
-    for (int k = 0; k < dims.length; k++) {
-      double err = pair.outputAt(x, dims[k]) - targets[k];
-      g[k] = (float) err;
-      loss += 0.5 * err * err;
+    double[] y = new double[dims.length];
+    long stamp = lock.writeLock();
+    try {
+      pair.outputsAt(x, dims, y);
+      double loss = 0;
+      for (int k = 0; k < dims.length; k++) {
+        double err = y[k] - targets[k];
+        g[k] = (float) err;
+        loss += 0.5 * err * err;
+      }
+      double norm = pair.train(x, dims, g, 1f, pair.learningRate, maxStepNorm, true);
+      if (norm > 0) {
+        pair.adaptCount++;
+      }
+      adaptCount++;
+      return loss;
+    } finally {
+      lock.unlockWrite(stamp);
     }
-    double norm = pair.train(x, dims, g, 1f, pair.learningRate, maxStepNorm, true);
-    if (norm > 0) {
-      pair.adaptCount++;
-    }
-    adaptCount++;
-    return loss;
   }
 
   /** Returns the bound on the norm of one supervised step. */
@@ -232,19 +309,30 @@ public final class MicroLoRA {
    * @throws IllegalArgumentException unless {@code maxStepNorm} is finite and > 0
    */
   public void setMaxStepNorm(float maxStepNorm) {
-    this.maxStepNorm = Checks.positiveFinite("maxStepNorm", maxStepNorm);
+    Checks.positiveFinite("maxStepNorm", maxStepNorm);
+    long stamp = lock.writeLock();
+    try {
+      this.maxStepNorm = maxStepNorm;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
   }
 
   /** Zeroes B and both counters and restores A's initial values. */
   public void reset() {
-    pair.reset();
-    forwardCount = 0;
-    adaptCount = 0;
+    long stamp = lock.writeLock();
+    try {
+      pair.reset();
+      forwardCount.reset();
+      adaptCount = 0;
+    } finally {
+      lock.unlockWrite(stamp);
+    }
   }
 
   /** Returns the number of forward passes since construction or {@link #reset()}. */
   public long forwardCount() {
-    return forwardCount;
+    return forwardCount.sum();
   }
 
   /**
@@ -252,12 +340,22 @@ public final class MicroLoRA {
    * that changed nothing (tiny gradient, non-positive reward), as the reference counts them.
    */
   public long adaptCount() {
-    return adaptCount;
+    long stamp = lock.readLock();
+    try {
+      return adaptCount;
+    } finally {
+      lock.unlockRead(stamp);
+    }
   }
 
   /** Returns {@code alpha * |B|} (Frobenius norm, the reference's approximate square root). */
   public float deltaNorm() {
-    return pair.deltaNorm();
+    long stamp = lock.readLock();
+    try {
+      return pair.deltaNorm();
+    } finally {
+      lock.unlockRead(stamp);
+    }
   }
 
   /**
@@ -266,6 +364,80 @@ public final class MicroLoRA {
    */
   public int paramCount() {
     return 2 * pair.dim + 2 * MAX_DIM;
+  }
+
+  /**
+   * Saves a snapshot of this adapter (weights, alpha, learning rate, maxStepNorm, counters) to
+   * {@code path}, crash-safely: a crash at any point leaves either the previous file or the
+   * complete new one. Concurrent forwards continue; concurrent writers wait for the in-memory
+   * copy only, not for the disk.
+   *
+   * @param path target file; its directory must exist
+   * @throws IOException if writing fails (the previous file, if any, is then unchanged)
+   */
+  public void save(Path path) throws IOException {
+    SnapshotCodec.writeAtomically(path, toSnapshot());
+  }
+
+  /**
+   * Writes a snapshot to a stream (the same bytes {@link #save(Path)} writes), for embedding in
+   * another file; the stream is flushed, not closed.
+   *
+   * @throws IOException if the stream fails
+   */
+  public void writeTo(OutputStream out) throws IOException {
+    SnapshotCodec.write(out, toSnapshot());
+  }
+
+  /**
+   * Loads a snapshot written by {@link #save(Path)} into a new adapter.
+   *
+   * @throws SnapshotFormatException if a check fails (magic, version, kind, dim, length,
+   *     checksum, values); the message names the file and the check
+   * @throws IOException if reading fails
+   */
+  public static MicroLoRA load(Path path) throws IOException {
+    Checks.notNull("path", path);
+    return fromSnapshot(path.toString(), SnapshotCodec.readFile(path, SnapshotCodec.KIND_MICRO));
+  }
+
+  /**
+   * Reads one snapshot written by {@link #writeTo} from a stream into a new adapter, consuming
+   * exactly its bytes.
+   *
+   * @throws SnapshotFormatException if a check fails, including a stream that ends early
+   * @throws IOException if reading fails
+   */
+  public static MicroLoRA readFrom(InputStream in) throws IOException {
+    Checks.notNull("in", in);
+    return fromSnapshot("stream",
+        SnapshotCodec.readStream("stream", in, SnapshotCodec.KIND_MICRO));
+  }
+
+  byte[] toSnapshot() {
+    long stamp = lock.readLock();
+    try {
+      ByteBuffer b = SnapshotCodec.begin(SnapshotCodec.KIND_MICRO, pair.dim, pair.alpha,
+          pair.learningRate, maxStepNorm, 0);
+      b.putLong(forwardCount.sum());
+      b.putLong(adaptCount);
+      SnapshotCodec.putAdapter(b, pair);
+      return SnapshotCodec.finish(b);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  private static MicroLoRA fromSnapshot(String source, byte[] bytes)
+      throws SnapshotFormatException {
+    SnapshotCodec.Header h = SnapshotCodec.parse(source, bytes, SnapshotCodec.KIND_MICRO);
+    ByteBuffer b = h.body();
+    MicroLoRA m = new MicroLoRA(h.dim(), h.alpha(), h.learningRate());
+    m.maxStepNorm = h.maxStepNorm();
+    m.forwardCount.add(SnapshotCodec.counter(source, b, "forward count"));
+    m.adaptCount = SnapshotCodec.counter(source, b, "adapt count");
+    SnapshotCodec.readAdapter(source, b, m.pair, "adapter");
+    return m;
   }
 
   LoraPair pair() {

@@ -1,22 +1,39 @@
 package dev.learnedcost.engine;
 
 /**
- * The engine's inner loops in plain scalar Java, in the reference's summation order (so the
- * results are bit-identical to it). Every method reads and writes only the first {@code n}
- * elements and allocates nothing.
+ * The engine's inner loops in plain scalar Java, in the reference's summation order (each sum
+ * left to right, one product at a time, no fused multiply-add), so the results are bit-identical
+ * to the reference package. The fallback when {@code jdk.incubator.vector} is absent, and the
+ * kernel to force ({@code -Ddev.learnedcost.engine.kernel=scalar}) for bit-exact results.
+ *
+ * <p>Cost: each reduction is a chain of {@code n} dependent float additions (about 4 cycles
+ * each), which the JIT may not reorder; at {@code n = 256} that chain, not the arithmetic, sets
+ * the time of a forward pass. The element-wise loops are auto-vectorized by C2.
  */
-final class ScalarKernel {
+final class ScalarKernel implements VectorKernel {
+  static final ScalarKernel INSTANCE = new ScalarKernel();
+
   private ScalarKernel() {}
 
-  static float dot(float[] x, float[] a, int n) {
-    float s = 0f;
-    for (int i = 0; i < n; i++) {
-      s += x[i] * a[i];
-    }
-    return s;
+  @Override
+  public String name() {
+    return "scalar";
   }
 
-  static float sum(float[] a, int n) {
+  @Override
+  public long dot2(float[] x, float[] a0, float[] a1, int n) {
+    float s0 = 0f;
+    float s1 = 0f;
+    for (int i = 0; i < n; i++) {
+      float xi = x[i];
+      s0 += xi * a0[i];
+      s1 += xi * a1[i];
+    }
+    return VectorKernel.pack(s0, s1);
+  }
+
+  @Override
+  public float sum(float[] a, int n) {
     float s = 0f;
     for (int i = 0; i < n; i++) {
       s += a[i];
@@ -24,7 +41,8 @@ final class ScalarKernel {
     return s;
   }
 
-  static float sumSquares(float[] g, int n) {
+  @Override
+  public float sumSquares(float[] g, int n) {
     float s = 0f;
     for (int i = 0; i < n; i++) {
       s += g[i] * g[i];
@@ -32,16 +50,28 @@ final class ScalarKernel {
     return s;
   }
 
-  /** {@code out_i = x_i + alpha * (l0 * b0_i + l1 * b1_i)}. {@code out} may be {@code x}. */
-  static void lowRankOut(
+  @Override
+  public void lowRankOut(
       float[] x, float l0, float l1, float[] b0, float[] b1, float alpha, float[] out, int n) {
     for (int i = 0; i < n; i++) {
       out[i] = x[i] + alpha * (l0 * b0[i] + l1 * b1[i]);
     }
   }
 
-  /** {@code b0_j += k0 * (g_j * invNorm); b1_j += k1 * (g_j * invNorm)}. */
-  static void rankOneUpdate(
+  @Override
+  public void blendOut(
+      float[] x, float l0, float l1, float[] ob0, float[] ob1, float alphaOp,
+      float c0, float c1, float[] cb0, float[] cb1, float alphaCat, float w, float[] out, int n) {
+    float cw = 1f - w;
+    for (int i = 0; i < n; i++) {
+      float yo = x[i] + alphaOp * (l0 * ob0[i] + l1 * ob1[i]);
+      float yc = x[i] + alphaCat * (c0 * cb0[i] + c1 * cb1[i]);
+      out[i] = yo * w + yc * cw;
+    }
+  }
+
+  @Override
+  public void rankOneUpdate(
       float[] b0, float[] b1, float[] g, float invNorm, float k0, float k1, int n) {
     for (int j = 0; j < n; j++) {
       float ng = g[j] * invNorm;

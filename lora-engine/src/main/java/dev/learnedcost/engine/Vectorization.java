@@ -1,0 +1,79 @@
+package dev.learnedcost.engine;
+
+import java.util.Locale;
+
+/**
+ * Which inner-loop kernel the engine uses, chosen once per JVM (Lucene's vectorization-provider
+ * pattern).
+ *
+ * <p>With {@code --add-modules jdk.incubator.vector} on the command line the engine uses SIMD
+ * kernels on the platform's preferred vector width; without it, plain scalar Java that reproduces
+ * the reference's summation order bit for bit. The system property {@value #KERNEL_PROPERTY}
+ * overrides the choice: {@code auto} (default), {@code scalar}, or {@code panama} (which fails if
+ * the module is absent rather than silently running scalar code). Both kernels pass the
+ * conformance fixtures.
+ */
+public final class Vectorization {
+  /** System property that forces a kernel: {@code auto}, {@code scalar} or {@code panama}. */
+  public static final String KERNEL_PROPERTY = "dev.learnedcost.engine.kernel";
+
+  private static final String VECTOR_MODULE = "jdk.incubator.vector";
+  private static final VectorKernel KERNEL = select(System.getProperty(KERNEL_PROPERTY, "auto"));
+
+  private Vectorization() {}
+
+  /**
+   * Returns the name of the active kernel: {@code "scalar"} or {@code "panama-<bits>"} (for
+   * example {@code "panama-256"}); for logs and benchmark reports.
+   */
+  public static String kernelName() {
+    return KERNEL.name();
+  }
+
+  /** Returns whether the JVM has the {@code jdk.incubator.vector} module. */
+  public static boolean vectorModulePresent() {
+    return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+  }
+
+  static VectorKernel kernel() {
+    return KERNEL;
+  }
+
+  static VectorKernel select(String choice) {
+    switch (choice.trim().toLowerCase(Locale.ROOT)) {
+      case "scalar":
+        return ScalarKernel.INSTANCE;
+      case "panama": {
+        VectorKernel k = loadPanama();
+        if (k == null) {
+          throw new IllegalStateException(
+              KERNEL_PROPERTY + "=panama needs the " + VECTOR_MODULE + " module: start the JVM "
+                  + "with --add-modules " + VECTOR_MODULE + ", or use auto or scalar");
+        }
+        return k;
+      }
+      case "auto": {
+        VectorKernel k = loadPanama();
+        return k != null ? k : ScalarKernel.INSTANCE;
+      }
+      default:
+        throw new IllegalStateException(
+            KERNEL_PROPERTY + " must be auto, scalar or panama, got '" + choice + "'");
+    }
+  }
+
+  /** Returns the Panama kernel, or null when the module is absent or the kernel cannot load. */
+  private static VectorKernel loadPanama() {
+    if (!vectorModulePresent()) {
+      return null;
+    }
+    try {
+      // Reflective, so that no class the JVM loads without the module refers to it.
+      return (VectorKernel) Class.forName("dev.learnedcost.engine.PanamaKernel")
+          .getDeclaredConstructor()
+          .newInstance();
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+}
