@@ -7,14 +7,17 @@ import java.util.Locale;
  * pattern).
  *
  * <p>With {@code --add-modules jdk.incubator.vector} on the command line the engine uses SIMD
- * kernels on the platform's preferred vector width; without it, plain scalar Java that reproduces
- * the reference's summation order bit for bit. The system property {@value #KERNEL_PROPERTY}
- * overrides the choice: {@code auto} (default), {@code scalar}, or {@code panama} (which fails if
- * the module is absent rather than silently running scalar code). Both kernels pass the
- * conformance fixtures.
+ * kernels on the platform's preferred vector width; without it, plain Java whose reductions use
+ * eight partial sums ({@link UnrolledKernel}). The system property {@value #KERNEL_PROPERTY}
+ * overrides the choice: {@code auto} (default), {@code scalar} (the reference's summation order
+ * bit for bit), {@code unrolled}, or {@code panama} (which fails if the module is absent rather
+ * than silently running other code). Every kernel passes the conformance fixtures.
  */
 public final class Vectorization {
-  /** System property that forces a kernel: {@code auto}, {@code scalar} or {@code panama}. */
+  /**
+   * System property that forces a kernel: {@code auto}, {@code scalar}, {@code unrolled} or
+   * {@code panama}.
+   */
   public static final String KERNEL_PROPERTY = "dev.learnedcost.engine.kernel";
 
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
@@ -23,7 +26,8 @@ public final class Vectorization {
   private Vectorization() {}
 
   /**
-   * Returns the name of the active kernel: {@code "scalar"} or {@code "panama-<bits>"} (for
+   * Returns the name of the active kernel: {@code "scalar"}, {@code "scalar-unrolled"} or
+   * {@code "panama-<bits>"} (for
    * example {@code "panama-256"}); for logs and benchmark reports.
    */
   public static String kernelName() {
@@ -43,22 +47,24 @@ public final class Vectorization {
     switch (choice.trim().toLowerCase(Locale.ROOT)) {
       case "scalar":
         return ScalarKernel.INSTANCE;
+      case "unrolled":
+        return UnrolledKernel.INSTANCE;
       case "panama": {
         VectorKernel k = loadPanama();
         if (k == null) {
           throw new IllegalStateException(
               KERNEL_PROPERTY + "=panama needs the " + VECTOR_MODULE + " module: start the JVM "
-                  + "with --add-modules " + VECTOR_MODULE + ", or use auto or scalar");
+                  + "with --add-modules " + VECTOR_MODULE + ", or use auto, scalar or unrolled");
         }
         return k;
       }
       case "auto": {
         VectorKernel k = loadPanama();
-        return k != null ? k : ScalarKernel.INSTANCE;
+        return k != null ? k : UnrolledKernel.INSTANCE;
       }
       default:
         throw new IllegalStateException(
-            KERNEL_PROPERTY + " must be auto, scalar or panama, got '" + choice + "'");
+            KERNEL_PROPERTY + " must be auto, scalar, unrolled or panama, got '" + choice + "'");
     }
   }
 

@@ -20,11 +20,12 @@ class VectorizationTest {
   @Test
   void activeKernel_followsTheModuleAndTheProperty() {
     String forced = System.getProperty(Vectorization.KERNEL_PROPERTY, "auto");
-    boolean panama = Vectorization.vectorModulePresent() && !forced.equals("scalar");
-    if (panama) {
-      assertThat(Vectorization.kernelName()).startsWith("panama-");
-    } else {
+    if (forced.equals("scalar")) {
       assertThat(Vectorization.kernelName()).isEqualTo("scalar");
+    } else if (forced.equals("unrolled") || !Vectorization.vectorModulePresent()) {
+      assertThat(Vectorization.kernelName()).isEqualTo("scalar-unrolled");
+    } else {
+      assertThat(Vectorization.kernelName()).startsWith("panama-");
     }
   }
 
@@ -32,8 +33,10 @@ class VectorizationTest {
   void select_unknownChoice_throwsWithTheAllowedValues() {
     assertThatThrownBy(() -> Vectorization.select("gpu"))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("dev.learnedcost.engine.kernel must be auto, scalar or panama, got 'gpu'");
+        .hasMessage(
+            "dev.learnedcost.engine.kernel must be auto, scalar, unrolled or panama, got 'gpu'");
     assertThat(Vectorization.select("scalar")).isSameAs(ScalarKernel.INSTANCE);
+    assertThat(Vectorization.select("unrolled")).isSameAs(UnrolledKernel.INSTANCE);
   }
 
   @Test
@@ -51,7 +54,15 @@ class VectorizationTest {
   void panamaKernel_agreesWithScalar_elementwiseExactlyAndSumsWithinTolerance() {
     assumeTrue(Vectorization.vectorModulePresent(),
         "needs --add-modules jdk.incubator.vector (mvn ... -Dsurefire.extraArgLine=...)");
-    VectorKernel p = Vectorization.select("panama");
+    assertAgreesWithScalar(Vectorization.select("panama"));
+  }
+
+  @Test
+  void unrolledKernel_agreesWithScalar_elementwiseExactlyAndSumsWithinTolerance() {
+    assertAgreesWithScalar(UnrolledKernel.INSTANCE);
+  }
+
+  private static void assertAgreesWithScalar(VectorKernel p) {
     VectorKernel s = ScalarKernel.INSTANCE;
     SplittableRandom rnd = new SplittableRandom(SEED);
     for (int n : new int[] {1, 3, 8, 15, 16, 17, 33, 64, 100, 255, 256}) {
