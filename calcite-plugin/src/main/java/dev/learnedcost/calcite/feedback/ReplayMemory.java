@@ -1,0 +1,59 @@
+package dev.learnedcost.calcite.feedback;
+
+import dev.learnedcost.calcite.CostEmbedding;
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.engine.OperatorScope;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The latest training targets of the distinct operators of one scope, bounded, oldest evicted
+ * first. Used by the learner thread only.
+ */
+final class ReplayMemory {
+  /** First embedding dimension that does not depend on row counts (see CostEmbedding). */
+  private static final int STRUCTURE_FROM = CostEmbedding.ROWS + 5;
+
+  private record Sample(float[] x, int readout, double target) {}
+
+  private final Map<Long, Sample> samples;
+
+  ReplayMemory(int capacity) {
+    this.samples = new LinkedHashMap<>(capacity * 2, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<Long, Sample> eldest) {
+        return size() > capacity;
+      }
+    };
+  }
+
+  /** Remembers the latest target of the operator {@code x} describes. */
+  void put(float[] x, int readout, double target) {
+    long key = readout;
+    for (int i = STRUCTURE_FROM; i < x.length; i++) {
+      key = key * 1_000_003L + Float.floatToIntBits(x[i]);
+    }
+    samples.remove(key);
+    samples.put(key, new Sample(x, readout, target));
+  }
+
+  /** One step per remembered target, {@code passes} times, oldest first. */
+  void replay(LoraCostModel model, OperatorScope scope, int passes) {
+    List<Sample> all = new ArrayList<>(samples.values());
+    for (int p = 0; p < passes; p++) {
+      for (Sample s : all) {
+        if (s.readout() == CostEmbedding.READOUT_ROWS) {
+          model.train(scope, s.x(), s.target(), Double.NaN);
+        } else {
+          model.train(scope, s.x(), Double.NaN, s.target());
+        }
+      }
+    }
+  }
+
+  int size() {
+    return samples.size();
+  }
+}

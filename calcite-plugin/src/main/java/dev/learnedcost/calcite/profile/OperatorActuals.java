@@ -1,0 +1,27 @@
+package dev.learnedcost.calcite.profile;
+
+/**
+ * What one plan node did in one execution.
+ *
+ * @param nodeIndex the node's index in {@link PlanProfile#nodes()} (pre-order, root 0)
+ * @param rows rows the node produced (every {@code moveNext} that returned true, over all the
+ *     times the node was enumerated, as the inner side of a nested loop is)
+ * @param inclusiveNanos time inside the node and everything below it: building its enumerable,
+ *     its {@code moveNext} calls and {@code close}; estimated from a sample of calls once a node
+ *     has produced {@link PlanProfile#EXACT_CALLS} rows (see {@link PlanProfile})
+ * @param selfNanos {@code inclusiveNanos} minus the children's inclusive time, at least 0
+ * @param opens how many times the node was enumerated
+ */
+public record OperatorActuals(
+    int nodeIndex, long rows, long inclusiveNanos, long selfNanos, long opens) {
+
+  /** Returns the self time in milliseconds. */
+  public double selfMs() {
+    return selfNanos / 1e6;
+  }
+
+  /** Returns the inclusive time in milliseconds. */
+  public double inclusiveMs() {
+    return inclusiveNanos / 1e6;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.learnedcost.calcite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.JoinRelType;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.tools.RelBuilder;
+import org.junit.jupiter.api.Test;
+
+class CostEmbeddingTest {
+  private final CostEmbedding embedding = new CostEmbedding(64);
+
+  private static double norm(float[] x) {
+    double s = 0;
+    for (float v : x) {
+      s += v * v;
+    }
+    return Math.sqrt(s);
+  }
+
+  @Test
+  void embed_scan_isDeterministicWithZeroReadoutsAndNormInLearningRange() {
+    RelNode scan = TpchH2.relBuilder().scan("CUSTOMER").build();
+    RelMetadataQuery mq = scan.getCluster().getMetadataQuery();
+    float[] a = new float[64];
+    float[] b = new float[64];
+    embedding.embed(scan, mq, 100, a);
+    embedding.embed(scan, mq, 100, b);
+
+    assertThat(a).containsExactly(b);
+    assertThat(a[CostEmbedding.READOUT_ROWS]).isZero();
+    assertThat(a[CostEmbedding.READOUT_COST]).isZero();
+    assertThat(a[CostEmbedding.BIAS]).isEqualTo(CostEmbedding.BIAS_VALUE);
+    assertThat(a[CostEmbedding.ROWS]).isEqualTo((float) (0.5 * Math.log10(101)));
+    assertThat(norm(a)).isBetween(3.0, 6.0);
+  }
+
+  @Test
+  void embed_twoTables_differOnlyInIdentityBuckets() {
+    RelBuilder rb = TpchH2.relBuilder();
+    RelNode customer = rb.scan("CUSTOMER").build();
+    RelNode orders = rb.scan("ORDERS").build();
+    RelMetadataQuery mq = customer.getCluster().getMetadataQuery();
+    float[] c = new float[64];
+    float[] o = new float[64];
+    embedding.embed(customer, mq, 100, c);
+    embedding.embed(orders, mq, 100, o);
+
+    boolean identityDiffers = false;
+    for (int i = 0; i < 64; i++) {
+      if (i >= CostEmbedding.IDENTITY_START) {
+        identityDiffers |= c[i] != o[i];
+      } else if (i != CostEmbedding.ROW_WIDTH) { // 8 vs 9 columns
+        assertThat(c[i]).as("dim %d", i).isEqualTo(o[i]);
+      }
+    }
+    assertThat(identityDiffers).isTrue();
+  }
+
+  @Test
+  void embed_join_countsKeysInputsAndColumns() {
+    RelBuilder b = TpchH2.relBuilder();
+    RelNode join = b.scan("NATION").scan("REGION")
+        .join(JoinRelType.INNER,
+            b.equals(b.field(2, 0, "N_REGIONKEY"), b.field(2, 1, "R_REGIONKEY")))
+        .build();
+    RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+    float[] x = new float[64];
+    embedding.embed(join, mq, mq.getRowCount(join), x);
+
+    assertThat(x[CostEmbedding.INPUTS]).isEqualTo(1f);
+    assertThat(x[CostEmbedding.KEYS]).isEqualTo(0.5f);
+    assertThat(x[CostEmbedding.NON_EQUI_TERMS]).isZero();
+    assertThat(x[CostEmbedding.INPUT_ROWS]).isEqualTo((float) (0.5 * Math.log10(201)));
+    assertThat(norm(x)).isBetween(3.0, 6.0);
+  }
+
+  @Test
+  void embed_wrongLength_throwsNamingLengths() {
+    RelNode scan = TpchH2.relBuilder().scan("NATION").build();
+
+    assertThatThrownBy(() ->
+            embedding.embed(scan, scan.getCluster().getMetadataQuery(), 1, new float[63]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("out length must equal dim (64), got 63");
+  }
+
+  @Test
+  void constructor_dimTooSmall_throws() {
+    assertThatThrownBy(() -> new CostEmbedding(16))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("dim must be in 32..256, got 16");
+  }
+}

@@ -1,0 +1,97 @@
+package dev.learnedcost.calcite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.learnedcost.calcite.feedback.CostCalibration;
+import dev.learnedcost.calcite.feedback.ExplainAnalyze;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.feedback.ScopeFeedback;
+import dev.learnedcost.calcite.profile.ExecutionActuals;
+import dev.learnedcost.calcite.profile.PlanProfile;
+import dev.learnedcost.calcite.profile.PlanProfiler;
+import dev.learnedcost.engine.OperatorScope;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.Holder;
+import org.junit.jupiter.api.Test;
+
+/** Learning from executions over H2, where every JDBC table is estimated at 100 rows. */
+class FeedbackLoopTest {
+  private static final String THREE_SCANS =
+      "select n.n_name, count(*) as cnt from customer c"
+          + " join orders o on c.c_custkey = o.o_custkey"
+          + " join nation n on c.c_nationkey = n.n_nationkey"
+          + " group by n.n_name order by n.n_name";
+
+  /** Runs {@code sql} with the loop learning; returns the last execution's actuals. */
+  private static ExecutionActuals runLearning(LoraCostModel model, FeedbackLoop loop, String sql,
+      int times, List<List<String>> expectedRows) throws Exception {
+    AtomicReference<ExecutionActuals> last = new AtomicReference<>();
+    Program profiler = PlanProfiler.program(a -> {
+      last.set(a);
+      loop.listener().accept(a);
+    });
+    try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
+            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), profiler)));
+        Connection c = TpchH2.connect(model)) {
+      for (int k = 0; k < times; k++) {
+        assertThat(TpchH2.rows(c, sql)).as("execution %d", k).isEqualTo(expectedRows);
+      }
+    }
+    assertThat(loop.awaitIdle(Duration.ofSeconds(60))).isTrue();
+    return last.get();
+  }
+
+  /**
+   * Rows only (cost learning off), so the outcome is a deterministic function of the data: with
+   * cost learning on, timing noise reaches the row readout through the shared A and this
+   * convergence is not reliable within five executions (see the issue note).
+   */
+  @Test
+  void fiveExecutions_bringScanRowCountsWithinTwoOfTruth() throws Exception {
+    List<List<String>> expected;
+    try (Connection stock = TpchH2.connectStock()) {
+      expected = TpchH2.rows(stock, THREE_SCANS);
+    }
+    LoraCostModel model = LoraCostModel.create();
+    try (FeedbackLoop loop = new FeedbackLoop(model, FeedbackOptions.DEFAULTS.withLearnCost(false),
+        new CostCalibration())) {
+      ExecutionActuals last = runLearning(model, loop, THREE_SCANS, 5, expected);
+      PlanProfile profile = last.profile();
+      RelMetadataQuery learned = new RelMetadataQuery(model.metadataProvider());
+      int scans = 0;
+      for (int i = 0; i < profile.nodes().size(); i++) {
+        RelNode n = profile.nodes().get(i);
+        if (n instanceof JdbcToEnumerableConverter) {
+          scans++;
+          double actual = last.of(i).rows();
+          double estimate = learned.getRowCount(n);
+          assertThat(estimate / actual).as("learned %s vs actual %s for %s", estimate, actual,
+              n.getInput(0).explain()).isBetween(0.5, 2.0);
+        }
+      }
+      assertThat(scans).isEqualTo(3);
+      String printout = ExplainAnalyze.print(last, model);
+      assertThat(printout)
+          .containsPattern("\\[SeqScan\\]  rows stock 100 learned [0-9.e+]+ actual 1\\.50e\\+04")
+          .containsPattern("\\[SeqScan\\]  rows stock 100 learned [0-9.e+]+ actual 25\\.0")
+          .containsPattern("\\[(HashJoin|MergeJoin|NestedLoopJoin)\\]");
+      ScopeFeedback seq = loop.scopeFeedback(OperatorScope.SeqScan);
+      assertThat(seq.observations()).isEqualTo(15);
+      assertThat(loop.stats().processed()).isEqualTo(5);
+      assertThat(loop.stats().dropped()).isZero();
+      assertThat(loop.stats().trajectories()).isPositive();
+      assertThat(model.scopedLoRA().adaptCount(OperatorScope.SeqScan)).isPositive();
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package dev.learnedcost.calcite;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.learnedcost.engine.OperatorScope;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.tools.RelBuilder;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Identity features at work: a model trained so that one table's scan reads 100 times more rows
+ * (and that another's estimate is right) corrects the first and leaves the second alone.
+ */
+class RowCountCorrectionTest {
+  private static final double TARGET = Math.log(100);
+  /** Accepted relative error of the corrected row counts. */
+  private static final double RELATIVE_TOLERANCE = 0.02;
+
+  @Test
+  void rowCount_customerScanTrainedTimes100_changesCustomerOnly() {
+    LoraCostModel model = LoraCostModel.create();
+    RelBuilder b = MemorySchema.relBuilder();
+    RelNode customer = b.scan("CUSTOMER").build();
+    RelNode orders = b.scan("ORDERS").build();
+    RelOptCluster cluster = customer.getCluster();
+    assertThat(orders.getCluster()).isSameAs(cluster);
+    LoraCalcite.install(customer, model);
+
+    RelMetadataQuery mq = cluster.getMetadataQuery();
+    double customerBase = mq.getRowCount(customer);
+    double ordersBase = mq.getRowCount(orders);
+    assertThat(customerBase).as("untrained: stock JDBC estimate").isEqualTo(100.0);
+    assertThat(ordersBase).isEqualTo(100.0);
+    assertThat(model.scopeResolver().resolve(customer)).isEqualTo(OperatorScope.SeqScan);
+
+    float[] xc = model.embed(customer, mq, customerBase);
+    float[] xo = model.embed(orders, mq, ordersBase);
+    for (int i = 0; i < CostEmbedding.IDENTITY_START; i++) {
+      assertThat(xc[i]).as("numeric feature %d", i).isEqualTo(xo[i]);
+    }
+    // The two scans differ only in their identity features (same rows, same width).
+    for (int step = 0; step < 500 && !(converged(model, xc, 100) && converged(model, xo, 1));
+        step++) {
+      model.train(OperatorScope.SeqScan, xc, TARGET, Double.NaN);
+      model.train(OperatorScope.SeqScan, xo, 0.0, Double.NaN);
+    }
+
+    cluster.invalidateMetadataQuery();
+    RelMetadataQuery fresh = cluster.getMetadataQuery();
+    assertThat(fresh.getRowCount(customer))
+        .isCloseTo(100 * customerBase, within(100 * customerBase * RELATIVE_TOLERANCE));
+    assertThat(fresh.getRowCount(orders))
+        .isCloseTo(ordersBase, within(ordersBase * RELATIVE_TOLERANCE));
+    assertThat(model.stats().rowCorrections()).isPositive();
+    assertThat(LoraExplain.explain(customer, model))
+        .containsPattern("\\[SeqScan\\]\n +rows 100\\.0 x(99\\.|100\\.)");
+  }
+
+  @Test
+  void rowCount_handler_reachesScanFilterJoinAndAggregate() {
+    LoraCostModel model = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.SHADOW).build());
+    java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+    model.setObserver((rel, scope, readout, x, base, factor) -> {
+      if (readout == CostEmbedding.READOUT_ROWS) {
+        seen.add(rel.getClass());
+      }
+    });
+    RelBuilder b = MemorySchema.relBuilder();
+    RelNode rel = b.scan("NATION").filter(b.greaterThan(b.field("N_REGIONKEY"), b.literal(1)))
+        .scan("REGION")
+        .join(org.apache.calcite.rel.core.JoinRelType.INNER,
+            b.equals(b.field(2, 0, "N_REGIONKEY"), b.field(2, 1, "R_REGIONKEY")))
+        .aggregate(b.groupKey("R_NAME"), b.countStar("c"))
+        .build();
+    LoraCalcite.install(rel, model);
+    double rows = rel.getCluster().getMetadataQuery().getRowCount(rel);
+
+    assertThat(rows).isPositive();
+    assertThat(seen).contains(org.apache.calcite.rel.logical.LogicalTableScan.class,
+        org.apache.calcite.rel.logical.LogicalFilter.class,
+        org.apache.calcite.rel.logical.LogicalJoin.class,
+        org.apache.calcite.rel.logical.LogicalAggregate.class);
+  }
+
+  private static boolean converged(LoraCostModel model, float[] x, double factor) {
+    double f = model.correction(OperatorScope.SeqScan, x)[0];
+    return Math.abs(f / factor - 1) < RELATIVE_TOLERANCE / 2;
+  }
+}

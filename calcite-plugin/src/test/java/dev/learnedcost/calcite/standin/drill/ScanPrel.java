@@ -1,0 +1,8 @@
+package dev.learnedcost.calcite.standin.drill;
+
+/** Stand-in named like Drill's node of the same name. */
+public abstract class ScanPrel extends dev.learnedcost.calcite.standin.StandIn {
+  protected ScanPrel() {
+    super();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.learnedcost.calcite.standin.flink;
+
+/** Stand-in named like Flink's node of the same name. */
+public abstract class BatchPhysicalHashJoin extends dev.learnedcost.calcite.standin.StandIn {
+  protected BatchPhysicalHashJoin() {
+    super();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.learnedcost.calcite.standin.flink;
+
+/** Stand-in named like Flink's node of the same name. */
+public abstract class BatchPhysicalTableSourceScan extends dev.learnedcost.calcite.standin.StandIn {
+  protected BatchPhysicalTableSourceScan() {
+    super();
+  }
+}

@@ -1,0 +1,8 @@
+package dev.learnedcost.calcite.standin.ignite;
+
+/** Stand-in named like Ignite's node of the same name. */
+public abstract class IgniteTableSpool extends dev.learnedcost.calcite.standin.StandIn {
+  protected IgniteTableSpool() {
+    super();
+  }
+}
