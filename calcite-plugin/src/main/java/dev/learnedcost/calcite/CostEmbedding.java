@@ -349,22 +349,13 @@ public final class CostEmbedding {
       List<RexNode> ops = ((RexCall) cond).getOperands();
       int n = 0;
       for (int i = 0; i < ops.size(); i++) {
-        if (isColumnEquality(ops.get(i))) {
+        if (ScopeResolver.isColumnEquality(ops.get(i))) {
           n++;
         }
       }
       return n;
     }
-    return isColumnEquality(cond) ? 1 : 0;
-  }
-
-  private static boolean isColumnEquality(RexNode node) {
-    if (node.getKind() != SqlKind.EQUALS && node.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
-      return false;
-    }
-    List<RexNode> ops = ((RexCall) node).getOperands();
-    return ops.size() == 2 && ops.get(0) instanceof RexInputRef
-        && ops.get(1) instanceof RexInputRef;
+    return ScopeResolver.isColumnEquality(cond) ? 1 : 0;
   }
 
   private static float fetch(@Nullable RexNode offset, @Nullable RexNode fetch) {

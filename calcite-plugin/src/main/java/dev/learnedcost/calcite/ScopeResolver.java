@@ -198,7 +198,8 @@ public final class ScopeResolver {
     return isColumnEquality(cond);
   }
 
-  private static boolean isColumnEquality(RexNode node) {
+  /** Whether {@code node} is {@code $a = $b} (or IS NOT DISTINCT FROM) of two input columns. */
+  static boolean isColumnEquality(RexNode node) {
     if (node.getKind() != SqlKind.EQUALS && node.getKind() != SqlKind.IS_NOT_DISTINCT_FROM) {
       return false;
     }

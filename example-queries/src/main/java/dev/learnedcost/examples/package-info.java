@@ -1,6 +1,8 @@
 /**
- * The H2 demo's data and queries: generated data sets in an embedded H2 database, SQL files for
- * them, and the comparison of query results between engines.
+ * The H2 demo: generated data sets in an embedded H2 database, SQL files for them, the
+ * comparison of query results between engines, and the command-line demo
+ * {@link dev.learnedcost.examples.Demo}, which runs them on H2, stock Calcite and Calcite with the
+ * learned cost model.
  *
  * <p>Start reading at {@link dev.learnedcost.examples.DemoDatabase}, which generates a
  * {@link dev.learnedcost.examples.Dataset} ({@link dev.learnedcost.examples.TpchDataset} or

@@ -1,0 +1,473 @@
+package dev.learnedcost.examples;
+
+import dev.learnedcost.calcite.LoraConfig;
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.examples.internal.ConsoleReport;
+import dev.learnedcost.examples.internal.Engine;
+import dev.learnedcost.examples.internal.HtmlReport;
+import dev.learnedcost.examples.internal.JsonReport;
+import dev.learnedcost.examples.internal.RoundResult;
+import dev.learnedcost.examples.internal.RunSummary;
+import dev.learnedcost.examples.internal.WorkloadRunner;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command-line demo: runs a query workload for several rounds on H2, on stock Calcite and
+ * on Calcite with the learned cost model, which learns after every query; prints a table per
+ * round, the plans that changed, per-scope learning statistics and a summary; optionally writes
+ * JSON and an HTML report with the learning curve.
+ *
+ * <p>Exit codes: 0 when every query ran and every result agreed across engines; 1 when a query
+ * failed, timed out, returned a different result on some engine, or a query file could not be
+ * read (the run goes on in every case); 2 for bad arguments. Run it with
+ * {@code mvn -pl example-queries exec:java -Dexec.args="--help"}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
+    version = "learned-cost demo 0.1.0",
+    description = {"Runs a query workload over generated H2 data on H2, stock Calcite and"
+        + " Calcite with the learned cost model (learning after every query), round after round,"
+        + " and compares latency, plans and results."},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:every query ran and all results agreed",
+        "1:a result mismatch, failed or timed-out query, or unreadable query file",
+        "2:bad arguments"})
+public final class Demo implements Callable<Integer> {
+
+  static {
+    // The demo picks the SLF4J binding (slf4j-simple); Calcite's INFO chatter is not for users.
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+    }
+    System.setProperty("java.awt.headless", "true");
+  }
+
+  /**
+   * Built-in TPC-H queries left out of the default workload because stock Calcite plans them for
+   * far longer than the default timeout at scale factor 0.01 (joins in Calcite, measured on a
+   * 2-core machine): see the module README. {@code --include-slow} runs them too.
+   */
+  static final Set<String> SLOW_TPCH_QUERIES = Set.of("q02", "q05", "q07", "q08", "q09");
+
+  /** Which engines run. */
+  enum ModeOption { H2, STOCK, LEARNED, ALL }
+
+  /** Which data sets. */
+  enum DatasetOption { TPCH, SKEW, BOTH }
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--mode", defaultValue = "all", paramLabel = "MODE",
+      description = "h2 (H2 runs the SQL), stock (Calcite, stock costs), learned (Calcite with"
+          + " the learned model, learning after every query) or all; default ${DEFAULT-VALUE}")
+  ModeOption mode;
+
+  @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+      description = "rounds over the workload, at least 1; default ${DEFAULT-VALUE}")
+  int rounds;
+
+  @Option(names = "--dataset", defaultValue = "tpch", paramLabel = "NAME",
+      description = "tpch, skew or both; default ${DEFAULT-VALUE}")
+  DatasetOption dataset;
+
+  @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
+      description = "TPC-H scale factor, in (0, 100]; default ${DEFAULT-VALUE}")
+  double scale;
+
+  @Option(names = "--skew-size", defaultValue = "1.0", paramLabel = "F",
+      description = "size factor of the skew data set, in [0.01, 20]; default ${DEFAULT-VALUE}")
+  double skewSize;
+
+  @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
+      description = "seed of the skew data set (TPC-H data has no seed); default ${DEFAULT-VALUE}")
+  long seed;
+
+  @Option(names = "--model", paramLabel = "PATH",
+      description = "learned model snapshot: opened if it exists, saved at the end, so learning"
+          + " carries over between runs")
+  Path modelPath;
+
+  @Option(names = "--queries", paramLabel = "DIR",
+      description = "run the *.sql files in DIR (one statement each, unqualified table names)"
+          + " instead of the built-in queries; needs a single --dataset")
+  Path queriesDir;
+
+  @Option(names = "--include-slow",
+      description = "also run the built-in TPC-H queries that stock Calcite plans slowly"
+          + " (q02, q05, q07, q08, q09)")
+  boolean includeSlow;
+
+  @Option(names = "--json", paramLabel = "PATH", description = "write the results as JSON")
+  Path jsonPath;
+
+  @Option(names = "--report", paramLabel = "DIR",
+      description = "write an HTML report with the learning curve to DIR/report.html")
+  Path reportDir;
+
+  @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+      description = "per query and engine; a query that takes longer is cancelled and reported"
+          + " as TIMEOUT; default ${DEFAULT-VALUE}")
+  long timeoutSeconds;
+
+  @Option(names = "--work-dir", paramLabel = "DIR",
+      description = "where the H2 database files live; default target/demo-data")
+  Path workDir;
+
+  @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
+  boolean noProgress;
+
+  /** Runs the demo and exits with its exit code. */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** Returns the demo's command line, enum values case-insensitive. */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Demo()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  private PrintWriter out;
+  private PrintWriter err;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    out = spec.commandLine().getOut();
+    err = spec.commandLine().getErr();
+    validate();
+    Set<Engine> engines = engines();
+    List<Dataset> datasets = datasets();
+
+    List<String> loadFailures = new ArrayList<>();
+    List<List<Query>> queries = new ArrayList<>();
+    for (Dataset d : datasets) {
+      queries.add(queriesDir != null ? userQueries(loadFailures) : builtInQueries(d));
+    }
+
+    List<DemoDatabase> databases = new ArrayList<>();
+    LoraCostModel model = null;
+    FeedbackLoop loop = null;
+    try {
+      for (Dataset d : datasets) {
+        databases.add(openDatabase(d));
+      }
+      if (engines.contains(Engine.LEARNED)) {
+        LoraConfig config = LoraConfig.builder().mode(LoraMode.ON).build();
+        if (modelPath != null) {
+          boolean exists = Files.exists(modelPath);
+          model = LoraCostModel.open(modelPath, config);
+          out.printf(Locale.ROOT, "Model %s: %s%n", modelPath,
+              exists ? "opened (learning continues)" : "not there yet, starting untrained");
+        } else {
+          model = LoraCostModel.create(config);
+        }
+        loop = new FeedbackLoop(model);
+      } else if (modelPath != null) {
+        err.println("Note: --model is ignored without the learned engine (--mode learned or all)");
+      }
+      List<WorkloadRunner.Workload> workloads = new ArrayList<>();
+      for (int i = 0; i < databases.size(); i++) {
+        workloads.add(new WorkloadRunner.Workload(databases.get(i), queries.get(i)));
+      }
+      return runWorkload(workloads, engines, model, loop, loadFailures);
+    } catch (SQLException | IOException e) {
+      err.println("ERROR: " + e.getMessage());
+      return 1;
+    } finally {
+      if (loop != null) {
+        loop.close();
+      }
+      for (DemoDatabase db : databases) {
+        try {
+          db.close();
+        } catch (SQLException e) {
+          err.println("Warning: closing " + db + " failed: " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  private int runWorkload(List<WorkloadRunner.Workload> workloads, Set<Engine> engines,
+      LoraCostModel model, FeedbackLoop loop, List<String> loadFailures) throws IOException {
+    List<RoundResult> results = new ArrayList<>();
+    out.printf(Locale.ROOT, "Running %d queries on %s for %d round(s), timeout %d s%n",
+        workloads.stream().mapToInt(w -> w.queries().size()).sum(),
+        engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
+    out.flush();
+    try (WorkloadRunner runner = new WorkloadRunner(workloads, engines,
+        Duration.ofSeconds(timeoutSeconds), model, loop)) {
+      for (int r = 1; r <= rounds; r++) {
+        RoundResult round = runner.runRound(r, rounds, runProgress());
+        results.add(round);
+        ConsoleReport.printRound(out, round, rounds, engines);
+      }
+    }
+    if (engines.contains(Engine.LEARNED) && !results.isEmpty()) {
+      ConsoleReport.printPlanDiffs(out, results.get(results.size() - 1));
+    }
+    String learning = "";
+    if (loop != null) {
+      StringWriter text = new StringWriter();
+      try (PrintWriter w = new PrintWriter(text)) {
+        ConsoleReport.printLearning(w, loop.scopeFeedback(), model.stats(), loop.stats());
+      }
+      learning = text.toString().strip();
+      out.println();
+      out.println(learning);
+    }
+    int saveFailures = 0;
+    if (model != null && modelPath != null) {
+      try {
+        Path parent = modelPath.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        model.save(modelPath);
+        out.println("Model saved to " + modelPath);
+      } catch (IOException | RuntimeException e) {
+        err.println("ERROR: cannot save the model to " + modelPath + ": " + e.getMessage());
+        saveFailures++;
+      }
+    }
+    for (String f : loadFailures) {
+      out.println("UNREADABLE query file: " + f);
+    }
+    RunSummary summary = RunSummary.of(results, loadFailures.size() + saveFailures);
+    ConsoleReport.printSummary(out, summary, engines);
+    if (jsonPath != null) {
+      JsonReport.write(jsonPath, results, summary, loadFailures);
+      out.println("JSON written to " + jsonPath);
+    }
+    if (reportDir != null) {
+      Path file = HtmlReport.write(reportDir, new HtmlReport.Content(
+          "demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
+          engines, results, summary, loadFailures, learning));
+      out.println("Report written to " + file);
+    }
+    out.flush();
+    return summary.failed() ? 1 : 0;
+  }
+
+  private void validate() {
+    if (rounds < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--rounds must be at least 1, got " + rounds);
+    }
+    if (timeoutSeconds < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--timeout must be at least 1 second, got " + timeoutSeconds);
+    }
+    if (!(scale > 0 && scale <= TpchDataset.MAX_SCALE_FACTOR)) {
+      throw new ParameterException(spec.commandLine(), "--scale must be in (0, 100], got "
+          + scale + "; the default is " + TpchDataset.DEFAULT_SCALE_FACTOR);
+    }
+    if (!(skewSize >= SkewDataset.MIN_SIZE_FACTOR && skewSize <= SkewDataset.MAX_SIZE_FACTOR)) {
+      throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
+          + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
+    }
+    if (queriesDir != null) {
+      if (dataset == DatasetOption.BOTH) {
+        throw new ParameterException(spec.commandLine(), "--queries needs a single data set:"
+            + " pass --dataset tpch or --dataset skew, not both");
+      }
+      if (!Files.isDirectory(queriesDir)) {
+        throw new ParameterException(spec.commandLine(), "--queries must be a readable"
+            + " directory, got " + queriesDir.toAbsolutePath()
+            + (Files.exists(queriesDir) ? " (not a directory)" : " (missing)"));
+      }
+      if (!Files.isReadable(queriesDir)) {
+        throw new ParameterException(spec.commandLine(), "--queries directory "
+            + queriesDir.toAbsolutePath() + " is not readable");
+      }
+    }
+    if (workDir != null && Files.exists(workDir) && !Files.isDirectory(workDir)) {
+      throw new ParameterException(spec.commandLine(), "--work-dir must be a directory, got the"
+          + " file " + workDir.toAbsolutePath());
+    }
+  }
+
+  private Set<Engine> engines() {
+    return switch (mode) {
+      case H2 -> EnumSet.of(Engine.H2);
+      case STOCK -> EnumSet.of(Engine.STOCK);
+      case LEARNED -> EnumSet.of(Engine.LEARNED);
+      case ALL -> EnumSet.allOf(Engine.class);
+    };
+  }
+
+  private List<Dataset> datasets() {
+    List<Dataset> list = new ArrayList<>();
+    if (dataset != DatasetOption.SKEW) {
+      list.add(new TpchDataset(scale));
+    }
+    if (dataset != DatasetOption.TPCH) {
+      list.add(new SkewDataset(skewSize, seed));
+    }
+    return list;
+  }
+
+  private List<Query> builtInQueries(Dataset d) {
+    List<Query> all = QueryCatalog.builtIn(d.name());
+    if (includeSlow || !d.name().equals(TpchDataset.NAME)) {
+      return all;
+    }
+    return all.stream().filter(q -> !SLOW_TPCH_QUERIES.contains(q.name())).toList();
+  }
+
+  /**
+   * Loads every {@code *.sql} file in {@code --queries}; a file that cannot be read is reported,
+   * counted and skipped.
+   */
+  private List<Query> userQueries(List<String> loadFailures) {
+    List<Path> files = new ArrayList<>();
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(queriesDir, "*.sql")) {
+      for (Path f : stream) {
+        if (!Files.isDirectory(f)) {
+          files.add(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new ParameterException(spec.commandLine(), "--queries directory "
+          + queriesDir.toAbsolutePath() + " cannot be listed: " + e);
+    }
+    if (files.isEmpty()) {
+      throw new ParameterException(spec.commandLine(), "--queries directory "
+          + queriesDir.toAbsolutePath() + " holds no *.sql file");
+    }
+    files.sort(null);
+    List<Query> queries = new ArrayList<>();
+    for (Path f : files) {
+      try {
+        queries.add(QueryCatalog.fromFile(f));
+      } catch (IOException | IllegalArgumentException e) {
+        String message = f.toAbsolutePath() + ": " + e.getMessage();
+        err.println("ERROR: skipping query file " + message);
+        loadFailures.add(message);
+      }
+    }
+    return queries;
+  }
+
+  private DemoDatabase openDatabase(Dataset d) throws IOException, SQLException {
+    Path dir = workDir != null ? workDir : DemoDatabase.defaultDirectory();
+    out.printf(Locale.ROOT, "Opening data set %s (%s) in %s%n", d.name(), d.parameters(),
+        dir.toAbsolutePath());
+    out.flush();
+    LoadBars bars = new LoadBars(noProgress ? null : System.err, err);
+    DemoDatabase db;
+    try {
+      db = DemoDatabase.open(dir, d, bars);
+    } finally {
+      bars.close();
+    }
+    DemoDatabase.OpenReport report = db.openReport();
+    out.printf(Locale.ROOT, "  %s in %.1f s: %s%n", report.action(),
+        report.elapsed().toMillis() / 1000.0, report.reason());
+    out.flush();
+    return db;
+  }
+
+  private WorkloadRunner.Progress runProgress() {
+    if (noProgress) {
+      return WorkloadRunner.Progress.NONE;
+    }
+    return new WorkloadRunner.Progress() {
+      private ProgressBar bar;
+
+      @Override
+      public void roundStarted(int round, int total, long steps) {
+        bar = bar("round " + round + "/" + total, steps, System.err);
+      }
+
+      @Override
+      public void executing(String ds, String query, Engine engine) {
+        bar.setExtraMessage(ds + "/" + query + " on " + engine.label());
+      }
+
+      @Override
+      public void executed() {
+        bar.step();
+      }
+
+      @Override
+      public void roundFinished() {
+        bar.close();
+      }
+    };
+  }
+
+  static ProgressBar bar(String task, long max, PrintStream stream) {
+    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
+        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
+        .setConsumer(new ConsoleProgressBarConsumer(stream, 100)).build();
+  }
+
+  /** Load progress: one progress bar per table, a line per load phase. */
+  private static final class LoadBars implements LoadProgressListener {
+    private final PrintStream stream;
+    private final PrintWriter err;
+    private ProgressBar bar;
+    private String table;
+
+    LoadBars(PrintStream stream, PrintWriter err) {
+      this.stream = stream;
+      this.err = err;
+    }
+
+    @Override
+    public void rowsLoaded(String name, long rowsDone, long rowsTotal) {
+      if (stream == null) {
+        return;
+      }
+      if (!name.equals(table)) {
+        close();
+        table = name;
+        bar = bar("load " + name, rowsTotal, stream);
+      }
+      bar.maxHint(rowsTotal);
+      bar.stepTo(rowsDone);
+      if (rowsDone == rowsTotal) {
+        close();
+      }
+    }
+
+    @Override
+    public void phaseStarted(String phase) {
+      close();
+      err.println("  " + phase + "...");
+      err.flush();
+    }
+
+    void close() {
+      if (bar != null) {
+        bar.close();
+        bar = null;
+      }
+    }
+  }
+}

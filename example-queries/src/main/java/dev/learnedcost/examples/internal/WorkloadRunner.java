@@ -1,0 +1,213 @@
+package dev.learnedcost.examples.internal;
+
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.LoraExplain;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.examples.DemoDatabase;
+import dev.learnedcost.examples.Query;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Runs queries for several rounds on several engines, compares each query's results across
+ * engines and, when the learned engine runs, compares its plan with the stock plan.
+ *
+ * <p>Order: round by round; within a round, data set by data set, query by query, and for each
+ * query the engines in {@link Engine} order, so all engines see the same warm-up. When the learned
+ * engine returned a result, its plan is explained after the query ran and the model learned
+ * from it (the plan the next round will execute) and compared with the stock plan, which is
+ * explained once per query (it never changes).
+ * {@code EXPLAIN} is not part of any timing.
+ */
+public final class WorkloadRunner implements AutoCloseable {
+
+  /** Progress of a round, e.g. a progress bar. */
+  public interface Progress {
+    /** A round starts; {@code steps} executions follow. */
+    void roundStarted(int round, int rounds, long steps);
+
+    /** One execution is about to start. */
+    void executing(String dataset, String query, Engine engine);
+
+    /** One execution ended. */
+    void executed();
+
+    /** The round ended. */
+    void roundFinished();
+
+    /** Progress that reports nothing. */
+    Progress NONE = new Progress() {
+      @Override
+      public void roundStarted(int round, int rounds, long steps) {}
+
+      @Override
+      public void executing(String dataset, String query, Engine engine) {}
+
+      @Override
+      public void executed() {}
+
+      @Override
+      public void roundFinished() {}
+    };
+  }
+
+  /**
+   * The queries to run on one database.
+   *
+   * @param database the open database
+   * @param queries the queries, in execution order
+   */
+  public record Workload(DemoDatabase database, List<Query> queries) {
+    /** Copies the queries. */
+    public Workload {
+      Objects.requireNonNull(database, "database");
+      queries = List.copyOf(queries);
+    }
+  }
+
+  private final List<Workload> workloads;
+  private final Set<Engine> engines;
+  private final Duration timeout;
+  private final LoraCostModel model;
+  private final CrossEngineCheck check = new CrossEngineCheck();
+  private final Map<String, Map<Engine, EngineSession>> sessions = new HashMap<>();
+  private final Map<String, EngineSession> explainSessions = new HashMap<>();
+  private final Map<String, EngineSession.Plan> stockPlans = new HashMap<>();
+
+  /**
+   * Creates a runner; connections are opened when first used.
+   *
+   * @param engines at least one
+   * @param model the learned model; required if {@code engines} holds {@link Engine#LEARNED}
+   * @param loop the feedback loop that trains {@code model}; the same condition
+   */
+  public WorkloadRunner(List<Workload> workloads, Set<Engine> engines, Duration timeout,
+      LoraCostModel model, FeedbackLoop loop) {
+    this.workloads = List.copyOf(workloads);
+    if (engines.isEmpty()) {
+      throw new IllegalArgumentException("engines must not be empty");
+    }
+    this.engines = EnumSet.copyOf(engines);
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.model = model;
+    for (Workload w : this.workloads) {
+      String name = w.database().dataset().name();
+      Map<Engine, EngineSession> byEngine = new EnumMap<>(Engine.class);
+      for (Engine e : this.engines) {
+        byEngine.put(e, new EngineSession(e, w.database(), model, loop));
+      }
+      sessions.put(name, byEngine);
+      if (this.engines.contains(Engine.LEARNED)) {
+        // Stock plans for the comparison: the stock engine's own connection when it runs.
+        explainSessions.put(name, byEngine.containsKey(Engine.STOCK)
+            ? byEngine.get(Engine.STOCK)
+            : new EngineSession(Engine.STOCK, w.database(), null, null));
+      }
+    }
+  }
+
+  /** Returns the number of executions per round. */
+  public long stepsPerRound() {
+    long queries = 0;
+    for (Workload w : workloads) {
+      queries += w.queries().size();
+    }
+    return queries * engines.size();
+  }
+
+  /**
+   * Runs one round.
+   *
+   * @param round 1-based
+   * @param rounds the number of rounds, for progress only
+   */
+  public RoundResult runRound(int round, int rounds, Progress progress) {
+    progress.roundStarted(round, rounds, stepsPerRound());
+    List<RoundResult.Row> rows = new ArrayList<>();
+    try {
+      for (Workload w : workloads) {
+        String dataset = w.database().dataset().name();
+        for (Query q : w.queries()) {
+          rows.add(runQuery(round, dataset, q, progress));
+        }
+      }
+    } finally {
+      progress.roundFinished();
+    }
+    return new RoundResult(round, rows);
+  }
+
+  private RoundResult.Row runQuery(int round, String dataset, Query q, Progress progress) {
+    Map<Engine, QueryRun> runs = new LinkedHashMap<>();
+    for (Engine e : engines) {
+      progress.executing(dataset, q.name(), e);
+      runs.put(e, sessions.get(dataset).get(e).run(round, q, timeout));
+      progress.executed();
+    }
+    List<String> problems = new ArrayList<>();
+    Boolean planChanged = null;
+    RoundResult.PlanDiff diff = null;
+    QueryRun learnedRun = runs.get(Engine.LEARNED);
+    if (learnedRun != null && learnedRun.ok()) {
+      String key = dataset + "/" + q.name();
+      EngineSession.Plan stock = stockPlans.get(key);
+      if (stock == null) {
+        StringBuilder failure = new StringBuilder();
+        stock = explainSessions.get(dataset).explain(q, timeout, failure);
+        if (stock == null) {
+          problems.add("stock EXPLAIN failed: " + failure);
+        } else {
+          stockPlans.put(key, stock);
+        }
+      }
+      StringBuilder failure = new StringBuilder();
+      EngineSession.Plan learned =
+          sessions.get(dataset).get(Engine.LEARNED).explain(q, timeout, failure);
+      if (learned == null) {
+        problems.add("learned EXPLAIN failed: " + failure);
+      }
+      if (stock != null && learned != null) {
+        planChanged = !stock.text().equals(learned.text());
+        if (planChanged) {
+          diff = new RoundResult.PlanDiff(stock.text(), learned.text(), corrections(stock),
+              corrections(learned));
+        }
+      }
+    }
+    return new RoundResult.Row(dataset, q.name(), runs, planChanged, diff,
+        check.compare(runs, q.ordered()), problems);
+  }
+
+  private String corrections(EngineSession.Plan plan) {
+    if (plan.rel() == null) {
+      return "(plan not captured)";
+    }
+    try {
+      return LoraExplain.explain(plan.rel(), model).strip();
+    } catch (RuntimeException e) {
+      return "(LoraExplain failed: " + EngineSession.describe(e) + ")";
+    }
+  }
+
+  /** Closes every connection. */
+  @Override
+  public void close() {
+    for (Map<Engine, EngineSession> byEngine : sessions.values()) {
+      byEngine.values().forEach(EngineSession::close);
+    }
+    explainSessions.values().forEach(EngineSession::close);
+  }
+
+  /** Returns the engines, in {@link Engine} order. */
+  public Set<Engine> engines() {
+    return EnumSet.copyOf(engines);
+  }
+}
