@@ -1,0 +1,118 @@
+package dev.learnedcost.tests.bench;
+
+import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
+import dev.learnedcost.calcite.profile.PlanProfiler;
+import dev.learnedcost.examples.DemoDatabase;
+import dev.learnedcost.examples.QueryCatalog;
+import dev.learnedcost.examples.TpchDataset;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.Holder;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Execution time of TPC-H queries (SF 0.01, H2 through {@link ScanOnlyJdbcConvention}, joins
+ * and aggregates in Calcite) with and without per-operator profiling ({@link PlanProfiler}):
+ * the overhead of Calcite's EXPLAIN ANALYZE. Statements are prepared once in the setup (with
+ * or without the profiling program), so only execution is measured; the profiled runs report
+ * to a listener that only counts.
+ *
+ * <pre>
+ * mvn -q -pl tests -am package -DskipTests &amp;&amp; java -jar tests/target/benchmarks.jar ProfilingOverheadBenchmark
+ * </pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@State(Scope.Thread)
+@Fork(1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 6, time = 2)
+public class ProfilingOverheadBenchmark {
+  /** {@code off}: stock execution; {@code on}: every Enumerable node profiled. */
+  @Param({"off", "on"})
+  public String profiling;
+
+  /** Comma-separated built-in TPC-H query names. */
+  @Param({"q01,q03,q06,q10,q12,q14"})
+  public String queries;
+
+  private DemoDatabase database;
+  private Connection connection;
+  private final List<PreparedStatement> statements = new ArrayList<>();
+  private final LongAdder executions = new LongAdder();
+
+  /** Opens (or builds once) the database and prepares every query. */
+  @Setup(Level.Trial)
+  public void setUp() throws Exception {
+    database = DemoDatabase.open(Path.of("target", "bench-data"), TpchDataset.withDefaults());
+    Properties info = new Properties();
+    connection = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", info);
+    CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
+    SchemaPlus root = calcite.getRootSchema();
+    root.add("TPCH",
+        ScanOnlyJdbcConvention.schema(root, "TPCH", database.dataSource(), null, "PUBLIC"));
+    calcite.setSchema("TPCH");
+    Program profiler = PlanProfiler.program(a -> executions.increment());
+    try (Hook.Closeable ignored = "on".equals(profiling)
+        ? Hook.PROGRAM.addThread((Holder<Program> h) ->
+            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), profiler)))
+        : () -> { }) {
+      for (String name : queries.split(",")) {
+        statements.add(connection.prepareStatement(
+            QueryCatalog.builtIn(TpchDataset.NAME, name.trim()).sql()));
+      }
+    }
+  }
+
+  /** Runs every query once and reads every row; returns the row count. */
+  @Benchmark
+  public long execute() throws SQLException {
+    long rows = 0;
+    for (PreparedStatement ps : statements) {
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows++;
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Checks that profiling really ran, and closes everything. */
+  @TearDown(Level.Trial)
+  public void tearDown() throws Exception {
+    if ("on".equals(profiling) && executions.sum() == 0) {
+      throw new IllegalStateException("profiling=on but no execution was profiled");
+    }
+    for (PreparedStatement ps : statements) {
+      ps.close();
+    }
+    connection.close();
+    database.close();
+  }
+}
