@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
+import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
@@ -262,7 +263,7 @@ public final class LoraCostModel {
       return base;
     }
     try {
-      OperatorScope scope = resolver.resolve(rel);
+      OperatorScope scope = correctedScope(rel);
       if (scope == null || !c.isEnabled(scope)) {
         return base;
       }
@@ -280,6 +281,16 @@ public final class LoraCostModel {
     }
   }
 
+  /**
+   * The scope whose adapter corrects {@code rel}, or null when none does: nodes without a scope,
+   * and nodes inside a fragment pushed to a database ({@link JdbcConvention}). Such a fragment is
+   * corrected once, as a scan, at the converter above it (the node whose actuals the plugin can
+   * observe); correcting its inside too would compound the corrections.
+   */
+  @Nullable OperatorScope correctedScope(RelNode rel) {
+    return rel.getConvention() instanceof JdbcConvention ? null : resolver.resolve(rel);
+  }
+
   /** Returns the cost correction factor of {@code rel} (1 when none applies). */
   double costFactor(RelNode rel, RelMetadataQuery mq, double baseValue) {
     costCalls.increment();
@@ -288,7 +299,7 @@ public final class LoraCostModel {
       return 1.0;
     }
     try {
-      OperatorScope scope = resolver.resolve(rel);
+      OperatorScope scope = correctedScope(rel);
       if (scope == null || !c.isEnabled(scope)) {
         return 1.0;
       }

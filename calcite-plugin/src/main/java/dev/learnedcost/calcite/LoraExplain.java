@@ -40,7 +40,7 @@ public final class LoraExplain {
       RelNode rel, int depth, LoraCostModel model, RelMetadataQuery stock,
       RelMetadataQuery learned, StringBuilder sb) {
     String indent = "  ".repeat(depth);
-    OperatorScope scope = model.scopeResolver().resolve(rel);
+    OperatorScope scope = model.correctedScope(rel);
     sb.append(indent).append(rel.getRelTypeName()).append('#').append(rel.getId())
         .append("  [").append(scope == null ? "-" : scope.name()).append("]\n");
     Double baseRows = stock.getRowCount(rel);

@@ -2,6 +2,7 @@ package dev.learnedcost.calcite;
 
 import java.util.Objects;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
+import org.apache.calcite.interpreter.BindableConvention;
 import org.apache.calcite.plan.Convention;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.SingleRel;
@@ -14,7 +15,6 @@ import org.apache.calcite.rel.core.Join;
 import org.apache.calcite.rel.core.Minus;
 import org.apache.calcite.rel.core.Sample;
 import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.rel.metadata.RelMdRowCount;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -49,8 +49,8 @@ public final class LoraMdRowCount extends RelMdRowCount {
   }
 
   private @Nullable Double learned(RelNode rel, RelMetadataQuery mq, @Nullable Double base) {
-    if (base == null || rel.getConvention() instanceof JdbcConvention) {
-      return base;
+    if (base == null) {
+      return null;
     }
     double b = base;
     double v = model.correctRows(rel, mq, b);
@@ -111,7 +111,7 @@ public final class LoraMdRowCount extends RelMdRowCount {
 
   /**
    * Whether {@code rel} converts the output of another engine (its input's convention is neither
-   * Enumerable, Bindable, logical nor none): the node that stands for a pushed fragment.
+   * Enumerable, Bindable nor none, the logical one): the node that stands for a pushed fragment.
    */
   static boolean isForeignBoundary(RelNode rel) {
     if (!(rel instanceof Converter) || rel.getInputs().size() != 1) {
@@ -119,6 +119,6 @@ public final class LoraMdRowCount extends RelMdRowCount {
     }
     Convention in = rel.getInput(0).getConvention();
     return in != null && in != Convention.NONE && in != EnumerableConvention.INSTANCE
-        && !"BINDABLE".equals(in.getName()) && !"LOGICAL".equals(in.getName());
+        && in != BindableConvention.INSTANCE;
   }
 }

@@ -110,7 +110,7 @@ public final class FeedbackLoop implements AutoCloseable {
     model.setObserver((rel, scope, readout, x, base, factor) -> {
       java.util.Map<RelNode, Capture> captures = CAPTURE.get();
       if (captures != null) {
-        captures.computeIfAbsent(rel, Capture::new).record(readout, x, base, factor);
+        captures.computeIfAbsent(rel, r -> new Capture()).record(readout, x, base, factor);
       }
     });
     if (options.synchronous()) {
@@ -356,10 +356,6 @@ public final class FeedbackLoop implements AutoCloseable {
     float @Nullable [] costX;
     double costBase;
     double costFactor = 1;
-
-    Capture(RelNode rel) {
-      // keyed by the node in the capture map; nothing to keep
-    }
 
     void record(int readout, float[] x, double base, double factor) {
       if (readout == CostEmbedding.READOUT_ROWS && rowX == null) {
