@@ -72,6 +72,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Thread-safe: the instance holds no mutable state.
  */
 public final class CostEmbedding {
+  /**
+   * Version of the layout below. Saved with learned state: adapters trained on one layout mean
+   * nothing on another, so state of another layout is refused when loaded.
+   */
+  public static final int LAYOUT_VERSION = 1;
+
   /** Output dimension holding ln(row correction); 0 in every embedding. */
   public static final int READOUT_ROWS = 0;
   /** Output dimension holding ln(cost correction); 0 in every embedding. */

@@ -1,5 +1,6 @@
 package dev.learnedcost.calcite;
 
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.calcite.internal.LoraPrepare;
 import java.util.ArrayList;
 import java.util.List;
@@ -74,5 +75,16 @@ public final class LoraCalcite {
   public static Driver driver(LoraCostModel model) {
     Objects.requireNonNull(model, "model");
     return new Driver().withPrepareFactory(() -> new LoraPrepare(model));
+  }
+
+  /**
+   * Returns a {@code jdbc:calcite:} driver that plans with the loop's model and learns from every
+   * SQL statement it executes: each is planned inside {@link FeedbackLoop#beginQuery} (so the
+   * regression guard may choose stock costs for it) and its plan is profiled for the loop. Not
+   * registered with {@code DriverManager}.
+   */
+  public static Driver driver(FeedbackLoop loop) {
+    Objects.requireNonNull(loop, "loop");
+    return new Driver().withPrepareFactory(() -> new LoraPrepare(loop));
   }
 }

@@ -4,6 +4,8 @@ import dev.learnedcost.calcite.internal.Fallbacks;
 import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.engine.ScopedLoRA;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -51,6 +53,7 @@ public final class LoraCostModel {
   private final LongAdder shadowCorrections = new LongAdder();
   private final LongAdder trainSteps = new LongAdder();
   private volatile @Nullable JaninoRelMetadataProvider metadataProvider;
+  private final ThreadLocal<int[]> stockPlanningDepth = ThreadLocal.withInitial(() -> new int[1]);
 
   private LoraCostModel(ScopedLoRA lora, LoraConfig config, ScopeResolver resolver) {
     this.lora = lora;
@@ -89,10 +92,32 @@ public final class LoraCostModel {
     if (!Files.exists(snapshot)) {
       return create(config);
     }
-    ScopedLoRA loaded = ScopedLoRA.load(snapshot);
+    return of(ScopedLoRA.load(snapshot), config);
+  }
+
+  /**
+   * Reads a model from a stream holding a snapshot written by {@link #writeTo}; the snapshot's
+   * dimension, alpha and learning rate win over the configuration's.
+   *
+   * @throws IOException if the stream fails or the snapshot is invalid (a
+   *     {@link dev.learnedcost.engine.SnapshotFormatException} names the failed check)
+   */
+  public static LoraCostModel readFrom(InputStream in, LoraConfig config) throws IOException {
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(config, "config");
+    return of(ScopedLoRA.readFrom(in), config);
+  }
+
+  private static LoraCostModel of(ScopedLoRA loaded, LoraConfig config) {
     LoraConfig merged = config.toBuilder()
         .dim(loaded.dim()).alpha(loaded.alpha()).learningRate(loaded.learningRate()).build();
     return new LoraCostModel(loaded, merged, ScopeResolver.standard());
+  }
+
+  /** Writes a snapshot of the adapters to {@code out} (the format of {@link #save(Path)}). */
+  public void writeTo(OutputStream out) throws IOException {
+    Objects.requireNonNull(out, "out");
+    lora.writeTo(out);
   }
 
   /**
@@ -138,6 +163,40 @@ public final class LoraCostModel {
   /** Switches the mode, keeping the rest of the configuration. */
   public void setMode(LoraMode mode) {
     setConfig(config.withMode(mode));
+  }
+
+  /** Undoes {@link #stockPlanning()}; closing twice does nothing. */
+  public interface StockPlanning extends AutoCloseable {
+    @Override
+    void close();
+  }
+
+  /**
+   * Makes the queries planned on this thread, until the returned handle is closed, plan as stock
+   * Calcite would: the install points ({@link LoraCalcite}, the driver) leave the stock metadata
+   * and cost factory in place, so not one handler of this model runs. The regression guard uses
+   * it for a query whose learned plan ran slower than its stock plan. Nests; the flag is read
+   * once per planning, so the handlers pay nothing for it.
+   */
+  public StockPlanning stockPlanning() {
+    int[] depth = stockPlanningDepth.get();
+    depth[0]++;
+    return new StockPlanning() {
+      private boolean closed;
+
+      @Override
+      public void close() {
+        if (!closed) {
+          closed = true;
+          depth[0]--;
+        }
+      }
+    };
+  }
+
+  /** Returns whether queries planned on this thread now plan with stock costs. */
+  public boolean isStockPlanning() {
+    return stockPlanningDepth.get()[0] > 0;
   }
 
   /** Returns the resolver that maps nodes to scopes. */

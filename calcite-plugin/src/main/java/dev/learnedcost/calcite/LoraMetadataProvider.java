@@ -46,8 +46,14 @@ public final class LoraMetadataProvider {
     return () -> new RelMetadataQuery(provider);
   }
 
-  /** Makes {@code cluster} answer row count and cost through the model. */
+  /**
+   * Makes {@code cluster} answer row count and cost through the model; does nothing while the
+   * model plans stock on this thread ({@link LoraCostModel#stockPlanning()}).
+   */
   public static void install(RelOptCluster cluster, LoraCostModel model) {
+    if (model.isStockPlanning()) {
+      return;
+    }
     cluster.setMetadataQuerySupplier(querySupplier(model));
     cluster.invalidateMetadataQuery();
   }

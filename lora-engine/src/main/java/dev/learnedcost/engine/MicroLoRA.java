@@ -376,7 +376,7 @@ public final class MicroLoRA {
    * @throws IOException if writing fails (the previous file, if any, is then unchanged)
    */
   public void save(Path path) throws IOException {
-    SnapshotCodec.writeAtomically(path, toSnapshot());
+    AtomicFiles.write(path, toSnapshot());
   }
 
   /**

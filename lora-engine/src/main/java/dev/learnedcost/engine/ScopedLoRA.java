@@ -617,7 +617,7 @@ public final class ScopedLoRA {
    * @throws IOException if writing fails (the previous file, if any, is then unchanged)
    */
   public void save(Path path) throws IOException {
-    SnapshotCodec.writeAtomically(path, toSnapshot());
+    AtomicFiles.write(path, toSnapshot());
   }
 
   /**

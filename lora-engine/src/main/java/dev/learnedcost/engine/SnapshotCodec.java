@@ -43,7 +43,7 @@ import java.util.zip.CRC32C;
  * negative counter, every weight finite). The checksum covers every byte before it, header
  * included, so any single-bit error anywhere fails a check.
  *
- * <p>Crash safety: {@link #writeAtomically} writes a temporary file in the target's directory,
+ * <p>Crash safety: {@link AtomicFiles#write} writes a temporary file in the target's directory,
  * forces it to the device, renames it over the target atomically and then forces the directory,
  * so a crash at any point leaves either the old file or the new one under the target name.
  */
@@ -58,8 +58,6 @@ final class SnapshotCodec {
   static final int CRC_BYTES = 4;
   static final int FLAG_CATEGORY_FALLBACK = 1;
 
-  private static final long PID = ProcessHandle.current().pid();
-  private static final AtomicLong TEMP_COUNTER = new AtomicLong();
 
   private SnapshotCodec() {}
 
@@ -253,50 +251,5 @@ final class SnapshotCodec {
     Checks.notNull("out", out);
     out.write(bytes);
     out.flush();
-  }
-
-  /**
-   * Writes {@code bytes} to {@code target} so that a crash at any point leaves either the old
-   * file or the complete new one: a uniquely named temporary file in the same directory, forced
-   * to the device, renamed atomically over the target, then the directory forced. The temporary
-   * file is deleted when any step fails.
-   */
-  static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path abs = Checks.notNull("path", target).toAbsolutePath();
-    Path dir = abs.getParent();
-    Path tmp = dir.resolve(
-        "." + abs.getFileName() + ".tmp-" + PID + "-" + TEMP_COUNTER.incrementAndGet());
-    boolean moved = false;
-    try {
-      try (FileChannel ch = FileChannel.open(
-          tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer b = ByteBuffer.wrap(bytes);
-        while (b.hasRemaining()) {
-          ch.write(b);
-        }
-        ch.force(true);
-      }
-      Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      moved = true;
-      forceDirectory(dir);
-    } catch (IOException | RuntimeException | Error e) {
-      if (!moved) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException cleanup) {
-          e.addSuppressed(cleanup);
-        }
-      }
-      throw e;
-    }
-  }
-
-  /** Makes the rename durable where the platform allows opening a directory (not Windows). */
-  private static void forceDirectory(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      // Some platforms refuse to open or sync a directory; the rename itself is still atomic.
-    }
   }
 }

@@ -8,6 +8,8 @@ import dev.learnedcost.calcite.profile.OperatorActuals;
 import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.engine.TrajectoryBuffer;
+import java.nio.file.Path;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -17,9 +19,11 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
+import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.sql.SqlExplainLevel;
 import org.apache.calcite.tools.Program;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.slf4j.Logger;
@@ -73,7 +77,10 @@ public final class FeedbackLoop implements AutoCloseable {
 
   private final LoraCostModel model;
   private final FeedbackOptions options;
-  private final BlockingQueue<ExecutionActuals> queue;
+  private static final ThreadLocal<QueryScope> CURRENT = new ThreadLocal<>();
+
+  private final BlockingQueue<Feedback> queue;
+  private final RegressionGuard guard;
   private final @Nullable Thread learner;
   private final CostCalibration calibration;
   private final TrajectoryBuffer trajectories;
@@ -84,6 +91,11 @@ public final class FeedbackLoop implements AutoCloseable {
   private final LongAdder incomplete = new LongAdder();
   private final LongAdder failed = new LongAdder();
   private final Object progress = new Object();
+  private final @Nullable Path statePath;
+  private final int saveEvery;
+  private final LongAdder saves = new LongAdder();
+  private final LongAdder saveFailures = new LongAdder();
+  private volatile @Nullable String loadProblem;
   private long processed;
   private volatile boolean closed;
 
@@ -93,13 +105,50 @@ public final class FeedbackLoop implements AutoCloseable {
   }
 
   /**
-   * Creates a loop and, unless synchronous, starts its learner thread. Installs the loop's
-   * observer on the model (replacing any other).
+   * Creates a loop with an empty history and, unless synchronous, starts its learner thread.
+   * Installs the loop's observer on the model (replacing any other).
    */
   public FeedbackLoop(LoraCostModel model, FeedbackOptions options, CostCalibration calibration) {
+    this(model, options, calibration, new RegressionGuard(options.guard()), null, 0);
+  }
+
+  /**
+   * Opens the learned state saved at {@code state} by an earlier loop (model, calibration,
+   * query history), or starts an untrained one when the file does not exist yet, and saves it
+   * there after every {@code saveEvery} processed executions (0: only on {@link #save()} and
+   * {@link #close()}).
+   *
+   * <p>A damaged or unreadable file never stops the host: it is reported (logged at ERROR, and
+   * by {@link #loadProblem()}), moved aside to {@code <name>.damaged-<millis>} so nothing is
+   * lost, and the loop starts with an untrained model, whose estimates are the stock ones.
+   *
+   * @param config the model's configuration (dimension, alpha and learning rate come from the
+   *     file when it exists)
+   * @throws IllegalArgumentException if {@code saveEvery} is negative
+   */
+  public static FeedbackLoop open(Path state, LoraConfig config, FeedbackOptions options,
+      int saveEvery) {
+    java.util.Objects.requireNonNull(state, "state");
+    java.util.Objects.requireNonNull(config, "config");
+    java.util.Objects.requireNonNull(options, "options");
+    if (saveEvery < 0) {
+      throw new IllegalArgumentException("saveEvery must be >= 0, got " + saveEvery);
+    }
+    LearnedStateStore.Loaded loaded = LearnedStateStore.load(state, config, options.guard());
+    FeedbackLoop loop = new FeedbackLoop(loaded.model(), options, loaded.calibration(),
+        loaded.guard(), state, saveEvery);
+    loop.loadProblem = loaded.problem();
+    return loop;
+  }
+
+  private FeedbackLoop(LoraCostModel model, FeedbackOptions options, CostCalibration calibration,
+      RegressionGuard guard, @Nullable Path statePath, int saveEvery) {
     this.model = java.util.Objects.requireNonNull(model, "model");
     this.options = java.util.Objects.requireNonNull(options, "options");
     this.calibration = java.util.Objects.requireNonNull(calibration, "calibration");
+    this.guard = guard;
+    this.statePath = statePath;
+    this.saveEvery = saveEvery;
     this.queue = new ArrayBlockingQueue<>(options.queueCapacity());
     this.trajectories =
         new TrajectoryBuffer(options.trajectoryCapacity(), model.config().dim());
@@ -122,37 +171,141 @@ public final class FeedbackLoop implements AutoCloseable {
     }
   }
 
-  /** Returns the listener to hand to {@link PlanProfiler}: called when an execution ends. */
+  /**
+   * Returns the listener to hand to {@link PlanProfiler}: called when an execution ends. Its
+   * executions are learned from but carry no query identity, so the guard and the history do
+   * not see them; use {@link #program()} with {@link #beginQuery} for those.
+   */
   public Consumer<ExecutionActuals> listener() {
-    return this::offer;
+    return a -> offer(a, null);
   }
 
   /**
    * Returns a program that profiles the plan for this loop, to append after the standard
-   * program ({@code Programs.sequence(Programs.standard(), loop.program())}).
+   * program ({@code Programs.sequence(Programs.standard(), loop.program())}). A plan made inside
+   * {@link #beginQuery} on the same thread is tagged with that query, so its execution time goes
+   * to the query's history and the regression guard.
    */
   public Program program() {
-    return PlanProfiler.program(listener());
+    return PlanProfiler.programPerPlan(rel -> {
+      QueryScope q = CURRENT.get();
+      Tag tag = q == null ? null : new Tag(q.fingerprint(), q.shape(), q.choice(), planHash(rel));
+      return a -> offer(a, tag);
+    });
   }
 
-  private void offer(ExecutionActuals actuals) {
+  /**
+   * Starts planning one query: asks the guard how to plan it and, for a stock choice, makes the
+   * model plan stock on this thread ({@link LoraCostModel#stockPlanning()}); plans made on this
+   * thread until the scope is closed are tagged with the query (see {@link #program()}). Close
+   * it when planning is done (executing may come later). The driver from
+   * {@link dev.learnedcost.calcite.LoraCalcite#driver(FeedbackLoop)} does all of this itself.
+   */
+  public QueryScope beginQuery(String sql) {
+    String shape = QueryFingerprint.normalize(sql);
+    String fingerprint = QueryFingerprint.ofShape(shape);
+    PlanChoice choice = guard.choose(fingerprint, shape, this::modelState);
+    LoraCostModel.StockPlanning stock = choice.isStock() ? model.stockPlanning() : null;
+    QueryScope scope = new QueryScope(fingerprint, shape, choice, stock, CURRENT.get());
+    CURRENT.set(scope);
+    return scope;
+  }
+
+  /** The query being planned on this thread; see {@link #beginQuery}. */
+  public static final class QueryScope implements AutoCloseable {
+    private final String fingerprint;
+    private final String shape;
+    private final PlanChoice choice;
+    private final LoraCostModel.@Nullable StockPlanning stock;
+    private final @Nullable QueryScope outer;
+    private boolean closed;
+
+    QueryScope(String fingerprint, String shape, PlanChoice choice,
+        LoraCostModel.@Nullable StockPlanning stock, @Nullable QueryScope outer) {
+      this.fingerprint = fingerprint;
+      this.shape = shape;
+      this.choice = choice;
+      this.stock = stock;
+      this.outer = outer;
+    }
+
+    /** Returns the query's fingerprint. */
+    public String fingerprint() {
+      return fingerprint;
+    }
+
+    /** Returns the normalized SQL. */
+    public String shape() {
+      return shape;
+    }
+
+    /** Returns how the guard decided to plan this execution. */
+    public PlanChoice choice() {
+      return choice;
+    }
+
+    /** Ends the scope on this thread; closing twice does nothing. */
+    @Override
+    public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (stock != null) {
+        stock.close();
+      }
+      if (outer == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(outer);
+      }
+    }
+  }
+
+  /** The per-scope adapter norms: the model state the guard compares. */
+  private double[] modelState() {
+    double[] v = new double[OperatorScope.COUNT];
+    for (OperatorScope s : OperatorScope.values()) {
+      v[s.id()] = model.scopedLoRA().deltaNorm(s);
+    }
+    return v;
+  }
+
+  /** A hash of the plan's text (attributes, no ids, no costs). */
+  static long planHash(RelNode rel) {
+    String text = RelOptUtil.toString(rel, SqlExplainLevel.EXPPLAN_ATTRIBUTES);
+    long h = 1125899906842597L;
+    for (int i = 0; i < text.length(); i++) {
+      h = 31 * h + text.charAt(i);
+    }
+    return h == 0 ? 1 : h;
+  }
+
+  /** Which query an execution belongs to and how it was planned. */
+  private record Tag(String fingerprint, String shape, PlanChoice choice, long planHash) {}
+
+  /** One finished execution waiting for the learner. */
+  private record Feedback(ExecutionActuals actuals, @Nullable Tag tag) {}
+
+  private void offer(ExecutionActuals actuals, @Nullable Tag tag) {
     received.increment();
     if (closed) {
       dropped.increment();
       return;
     }
+    Feedback f = new Feedback(actuals, tag);
     if (options.synchronous()) {
-      process(actuals);
+      process(f);
       return;
     }
-    if (!queue.offer(actuals)) {
+    if (!queue.offer(f)) {
       dropped.increment();
     }
   }
 
   private void run() {
     while (!closed || !queue.isEmpty()) {
-      ExecutionActuals a;
+      Feedback a;
       try {
         a = queue.poll(100, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
@@ -165,11 +318,17 @@ public final class FeedbackLoop implements AutoCloseable {
     }
   }
 
-  private void process(ExecutionActuals actuals) {
+  private void process(Feedback feedback) {
+    ExecutionActuals actuals = feedback.actuals();
     try {
       if (!actuals.complete()) {
         incomplete.increment();
       } else {
+        Tag t = feedback.tag();
+        if (t != null) {
+          guard.record(t.fingerprint(), t.shape(), t.choice(), t.planHash(),
+              actuals.wallNanos() / 1e6, this::modelState);
+        }
         learn(actuals);
       }
     } catch (RuntimeException e) {
@@ -178,11 +337,51 @@ public final class FeedbackLoop implements AutoCloseable {
         LOG.warn("learning from an execution failed; the model is unchanged by it", e);
       }
     } finally {
+      long done;
       synchronized (progress) {
-        processed++;
+        done = ++processed;
         progress.notifyAll();
       }
+      if (statePath != null && saveEvery > 0 && done % saveEvery == 0) {
+        saveQuietly();
+      }
     }
+  }
+
+  /**
+   * Writes the learned state (model, calibration, history) crash-safely to the path given to
+   * {@link #open}.
+   *
+   * @throws IllegalStateException if the loop was not opened on a path
+   * @throws IOException if writing fails (the previous file is then intact)
+   */
+  public void save() throws IOException {
+    if (statePath == null) {
+      throw new IllegalStateException(
+          "this loop has no state path: create it with FeedbackLoop.open(path, ...) to save");
+    }
+    LearnedStateStore.save(statePath, model, calibration, guard);
+    saves.increment();
+  }
+
+  private void saveQuietly() {
+    try {
+      save();
+    } catch (IOException | RuntimeException e) {
+      saveFailures.increment();
+      LOG.error("saving the learned state to {} failed; the previous file is intact, the next"
+          + " save will try again", statePath, e);
+    }
+  }
+
+  /** Returns why the state file could not be loaded by {@link #open}, or null if it could. */
+  public @Nullable String loadProblem() {
+    return loadProblem;
+  }
+
+  /** Returns the regression guard and the per-query history. */
+  public RegressionGuard guard() {
+    return guard;
   }
 
   private void learn(ExecutionActuals actuals) {
@@ -315,7 +514,9 @@ public final class FeedbackLoop implements AutoCloseable {
       success = trajectories.successRate();
     }
     return new FeedbackStats(received.sum(), done, dropped.sum(), incomplete.sum(), failed.sum(),
-        count, mean, success, calibration.count(), Math.exp(calibration.meanLogMsPerCost()));
+        count, mean, success, calibration.count(), Math.exp(calibration.meanLogMsPerCost()),
+        guard.history().size(), guard.guardedCount(), guard.fallbacks(), saves.sum(),
+        saveFailures.sum());
   }
 
   /** Returns a copy of the held trajectories, oldest first. */
@@ -336,8 +537,9 @@ public final class FeedbackLoop implements AutoCloseable {
   }
 
   /**
-   * Stops accepting feedback, lets the learner finish what is queued, and removes the loop's
-   * observer from the model.
+   * Stops accepting feedback, lets the learner finish what is queued, removes the loop's
+   * observer from the model and, for a loop {@link #open opened} on a path, saves the state (a
+   * failure to save is logged, and the previous file is intact).
    */
   @Override
   public void close() throws InterruptedException {
@@ -346,6 +548,9 @@ public final class FeedbackLoop implements AutoCloseable {
       learner.join(TimeUnit.SECONDS.toMillis(30));
     }
     model.setObserver(null);
+    if (statePath != null) {
+      saveQuietly();
+    }
   }
 
   /** What the handlers computed for one node during a learning pass. */

@@ -13,8 +13,14 @@ package dev.learnedcost.calcite.feedback;
  * @param successRate the trajectories' fraction with a positive improvement
  * @param calibrationObservations observations behind the cost calibration
  * @param msPerCostUnit the calibration's milliseconds per cost unit
+ * @param fingerprints queries in the history
+ * @param guarded queries the regression guard now plans with stock costs
+ * @param fallbacks times the guard fell back to a stock plan
+ * @param saves times the learned state was saved
+ * @param saveFailures saves that failed (logged; the previous file stayed intact)
  */
 public record FeedbackStats(
     long received, long processed, long dropped, long incomplete, long failed,
     long trajectories, float meanImprovement, float successRate, long calibrationObservations,
-    double msPerCostUnit) {}
+    double msPerCostUnit, int fingerprints, int guarded, long fallbacks, long saves,
+    long saveFailures) {}

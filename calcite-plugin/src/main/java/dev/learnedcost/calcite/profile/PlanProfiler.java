@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.Program;
@@ -51,9 +52,18 @@ public final class PlanProfiler {
    */
   public static Program program(Consumer<ExecutionActuals> listener) {
     Objects.requireNonNull(listener, "listener");
+    return programPerPlan(rel -> listener);
+  }
+
+  /**
+   * {@link #program(Consumer)} with a listener chosen per plan, when the program runs (on the
+   * planning thread): {@code listenerFor} receives the optimized plan before it is wrapped.
+   */
+  public static Program programPerPlan(Function<RelNode, Consumer<ExecutionActuals>> listenerFor) {
+    Objects.requireNonNull(listenerFor, "listenerFor");
     return (planner, rel, traits, materializations, lattices) ->
         rel instanceof EnumerableRel && !(rel instanceof ProfilingRel)
-            ? instrument(rel, listener).rel()
+            ? instrument(rel, listenerFor.apply(rel)).rel()
             : rel;
   }
 

@@ -1,0 +1,71 @@
+package dev.learnedcost.calcite.feedback;
+
+/**
+ * Settings of the {@link RegressionGuard}, validated at construction.
+ *
+ * @param enabled whether the guard chooses plans at all; off, every query plans learned and the
+ *     history is still kept
+ * @param threshold a learned plan is a regression when the median of its last {@code window}
+ *     latencies exceeds {@code threshold} times the median of the stock plan's; finite, {@code > 1}
+ * @param window latencies per plan the medians are taken over, 1..64
+ * @param stockFirst whether a query seen for the first time is planned with stock costs once, so
+ *     that its learned plans have a baseline to be compared with (without one, the guard can only
+ *     act after an exploration run)
+ * @param exploreEvery plan every {@code exploreEvery}-th execution of a query with stock costs to
+ *     keep its baseline fresh; 0 never (the default, and what tests want: explicit exploration
+ *     only)
+ * @param retryChange how much the model must change before a guarded query tries its learned plan
+ *     again: the relative change of the vector of per-scope adapter norms
+ *     ({@code |now - then| / |then|}) since the fallback; finite, {@code > 0}
+ */
+public record GuardOptions(
+    boolean enabled, double threshold, int window, boolean stockFirst, int exploreEvery,
+    double retryChange) {
+
+  /** On, 1.2x over a window of 3, stock first, no exploration, retry after a 25% change. */
+  public static final GuardOptions DEFAULTS = new GuardOptions(true, 1.2, 3, true, 0, 0.25);
+
+  /** The guard off: every query plans learned. */
+  public static final GuardOptions OFF = DEFAULTS.withEnabled(false);
+
+  /** Validates. */
+  public GuardOptions {
+    if (!(threshold > 1) || Double.isInfinite(threshold)) {
+      throw new IllegalArgumentException("threshold must be finite and > 1, got " + threshold);
+    }
+    if (window < 1 || window > 64) {
+      throw new IllegalArgumentException("window must be in 1..64, got " + window);
+    }
+    if (exploreEvery < 0) {
+      throw new IllegalArgumentException("exploreEvery must be >= 0, got " + exploreEvery);
+    }
+    if (!(retryChange > 0) || Double.isInfinite(retryChange)) {
+      throw new IllegalArgumentException("retryChange must be finite and > 0, got " + retryChange);
+    }
+  }
+
+  /** Returns these options switched on or off. */
+  public GuardOptions withEnabled(boolean value) {
+    return new GuardOptions(value, threshold, window, stockFirst, exploreEvery, retryChange);
+  }
+
+  /** Returns these options with another threshold. */
+  public GuardOptions withThreshold(double value) {
+    return new GuardOptions(enabled, value, window, stockFirst, exploreEvery, retryChange);
+  }
+
+  /** Returns these options with another window. */
+  public GuardOptions withWindow(int value) {
+    return new GuardOptions(enabled, threshold, value, stockFirst, exploreEvery, retryChange);
+  }
+
+  /** Returns these options with stock-first on or off. */
+  public GuardOptions withStockFirst(boolean value) {
+    return new GuardOptions(enabled, threshold, window, value, exploreEvery, retryChange);
+  }
+
+  /** Returns these options with another exploration period (0: never). */
+  public GuardOptions withExploreEvery(int value) {
+    return new GuardOptions(enabled, threshold, window, stockFirst, value, retryChange);
+  }
+}

@@ -1,0 +1,415 @@
+package dev.learnedcost.calcite.feedback;
+
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps, per query fingerprint, the latencies of its stock and learned plans, and plans a query
+ * with stock costs when its learned plan has run slower than its stock plan.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Decide before planning ({@link #choose}), learn after executing ({@link #record}).
+ *       The guard cannot know whether the learned plan will differ from the stock one before
+ *       planning it, so it compares plans by the hash of their text after the fact: a learned
+ *       plan identical to the stock plan counts as a stock run (it refreshes the baseline and
+ *       can never be a regression).</li>
+ *   <li>Baseline: with {@code stockFirst}, the first execution of a new query runs the stock
+ *       plan once. With {@code exploreEvery = n > 0}, every n-th execution runs it again.</li>
+ *   <li>Regression: once the current learned plan has {@code window} latencies, the median of
+ *       them is compared with the median of the stock plan's; above {@code threshold} times, the
+ *       query is guarded: it plans with stock costs, the fallback is counted and logged, and the
+ *       model's state (the vector of per-scope adapter norms) is noted.</li>
+ *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
+ *       materially since: the relative distance between the norm vectors reaches
+ *       {@code retryChange}. A changed learned plan starts a new window.</li>
+ *   <li>Threads: {@link #choose} runs on planner threads, {@link #record} on the learner; each
+ *       fingerprint's entry is guarded by its own monitor, the map is concurrent.</li>
+ *   <li>Persistence: {@link #writeTo} / {@link #readFrom} (inside the feedback state file, see
+ *       {@link LearnedStateStore}).</li>
+ * </ul>
+ */
+public final class RegressionGuard {
+  /** Longest normalized SQL kept per fingerprint, in characters. */
+  public static final int MAX_SHAPE = 400;
+  /** Most fingerprints kept; beyond it the least recently planned ones are dropped. */
+  public static final int MAX_FINGERPRINTS = 10_000;
+
+  private static final Logger LOG = LoggerFactory.getLogger(RegressionGuard.class);
+
+  private final GuardOptions options;
+  private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
+  private final LongAdder fallbacks = new LongAdder();
+  private final LongAdder retries = new LongAdder();
+  private final LongAdder tick = new LongAdder();
+
+  /** Creates an empty guard. */
+  public RegressionGuard(GuardOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+  }
+
+  /** Returns the settings. */
+  public GuardOptions options() {
+    return options;
+  }
+
+  /**
+   * Decides how to plan one execution of a query.
+   *
+   * @param fingerprint from {@link QueryFingerprint#of}
+   * @param shape the normalized SQL (kept for printouts)
+   * @param modelState the model's per-scope adapter norms now (asked only for a guarded query)
+   */
+  public PlanChoice choose(String fingerprint, String shape, Supplier<double[]> modelState) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(shape, "shape");
+    Objects.requireNonNull(modelState, "modelState");
+    Entry e = entry(fingerprint, shape);
+    tick.increment();
+    synchronized (e) {
+      e.planned++;
+      e.lastPlanned = tick.sum();
+      if (!options.enabled()) {
+        return PlanChoice.LEARNED;
+      }
+      if (e.guarded) {
+        double change = relativeChange(e.guardState, modelState.get());
+        if (change < options.retryChange()) {
+          return PlanChoice.STOCK_GUARDED;
+        }
+        e.guarded = false;
+        e.learned.clear();
+        retries.increment();
+        LOG.info("query {} tries its learned plan again: the model changed by {} since the"
+            + " fallback", fingerprint, String.format(java.util.Locale.ROOT, "%.0f%%", change * 100));
+        return PlanChoice.LEARNED;
+      }
+      if (options.stockFirst() && e.stockRuns == 0) {
+        return PlanChoice.STOCK_BASELINE;
+      }
+      if (options.exploreEvery() > 0 && e.planned % options.exploreEvery() == 0) {
+        return PlanChoice.STOCK_EXPLORE;
+      }
+      return PlanChoice.LEARNED;
+    }
+  }
+
+  /**
+   * Records a completed execution.
+   *
+   * @param choice how it was planned
+   * @param planHash a hash of its plan's text
+   * @param ms its execution time
+   * @param modelState the model's per-scope adapter norms now (asked only on a fallback)
+   * @return true if this execution made the guard fall back to stock for the query
+   */
+  public boolean record(String fingerprint, String shape, PlanChoice choice, long planHash,
+      double ms, Supplier<double[]> modelState) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(choice, "choice");
+    if (!(ms >= 0) || Double.isInfinite(ms)) {
+      throw new IllegalArgumentException("ms must be finite and >= 0, got " + ms);
+    }
+    Entry e = entry(fingerprint, shape);
+    synchronized (e) {
+      boolean sameAsStock = e.stockRuns > 0 && planHash == e.stockPlan;
+      if (choice.isStock() || sameAsStock) {
+        e.stock.add(ms);
+        e.stockRuns++;
+        e.stockPlan = planHash;
+        e.lastStockMs = ms;
+      }
+      if (choice.isStock()) {
+        return false;
+      }
+      if (planHash != e.learnedPlan) {
+        e.learned.clear();
+        e.learnedPlan = planHash;
+      }
+      e.learned.add(ms);
+      e.learnedRuns++;
+      e.lastLearnedMs = ms;
+      if (!options.enabled() || sameAsStock || e.stock.size() == 0
+          || e.learned.size() < options.window()) {
+        return false;
+      }
+      double learned = e.learned.median();
+      double stock = e.stock.median();
+      if (learned <= options.threshold() * stock) {
+        return false;
+      }
+      e.guarded = true;
+      e.guardState = modelState.get().clone();
+      e.fallbacks++;
+      fallbacks.increment();
+      LOG.warn("query {} falls back to its stock plan: learned plan median {} ms vs stock {} ms"
+          + " over {} runs (threshold {}x)", fingerprint, fmt(learned), fmt(stock),
+          options.window(), options.threshold());
+      return true;
+    }
+  }
+
+  private Entry entry(String fingerprint, String shape) {
+    Entry e = entries.get(fingerprint);
+    if (e != null) {
+      return e;
+    }
+    if (entries.size() >= MAX_FINGERPRINTS) {
+      evictOldest();
+    }
+    return entries.computeIfAbsent(fingerprint, f -> new Entry(f, cut(shape), options.window()));
+  }
+
+  private void evictOldest() {
+    entries.values().stream()
+        .min(Comparator.comparingLong(x -> x.lastPlanned))
+        .ifPresent(x -> entries.remove(x.fingerprint, x));
+  }
+
+  private static String cut(@Nullable String shape) {
+    if (shape == null) {
+      return "";
+    }
+    return shape.length() <= MAX_SHAPE ? shape : shape.substring(0, MAX_SHAPE);
+  }
+
+  private static String fmt(double v) {
+    return String.format(java.util.Locale.ROOT, "%.3f", v);
+  }
+
+  /**
+   * Returns {@code |now - then| / |then|} (with {@code |then|} at least 1e-6), the measure of a
+   * material change of the model.
+   */
+  static double relativeChange(double @Nullable [] then, double[] now) {
+    if (then == null || then.length != now.length) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double diff = 0;
+    double base = 0;
+    for (int i = 0; i < now.length; i++) {
+      double d = now[i] - then[i];
+      diff += d * d;
+      base += then[i] * then[i];
+    }
+    return Math.sqrt(diff) / Math.max(Math.sqrt(base), 1e-6);
+  }
+
+  /** Returns the history of one fingerprint. */
+  public Optional<FingerprintHistory> history(String fingerprint) {
+    Entry e = entries.get(fingerprint);
+    return e == null ? Optional.empty() : Optional.of(e.snapshot());
+  }
+
+  /** Returns the history of every fingerprint, most planned first. */
+  public List<FingerprintHistory> history() {
+    List<FingerprintHistory> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      out.add(e.snapshot());
+    }
+    out.sort(Comparator.comparingLong(FingerprintHistory::planned).reversed()
+        .thenComparing(FingerprintHistory::fingerprint));
+    return out;
+  }
+
+  /** Returns how many times the guard fell back to stock. */
+  public long fallbacks() {
+    return fallbacks.sum();
+  }
+
+  /** Returns how many guarded queries tried their learned plan again. */
+  public long retries() {
+    return retries.sum();
+  }
+
+  /** Returns how many fingerprints are guarded now. */
+  public int guardedCount() {
+    int n = 0;
+    for (Entry e : entries.values()) {
+      synchronized (e) {
+        n += e.guarded ? 1 : 0;
+      }
+    }
+    return n;
+  }
+
+  // ---- persistence --------------------------------------------------------------------------
+
+  /** Writes every entry (the settings are not written: they come from the configuration). */
+  public void writeTo(DataOutput out) throws IOException {
+    List<Entry> list = new ArrayList<>(entries.values());
+    out.writeInt(list.size());
+    for (Entry e : list) {
+      synchronized (e) {
+        out.writeUTF(e.fingerprint);
+        out.writeUTF(e.shape);
+        out.writeLong(e.planned);
+        out.writeLong(e.stockRuns);
+        out.writeLong(e.learnedRuns);
+        out.writeDouble(e.lastStockMs);
+        out.writeDouble(e.lastLearnedMs);
+        out.writeLong(e.stockPlan);
+        out.writeLong(e.learnedPlan);
+        out.writeBoolean(e.guarded);
+        out.writeInt(e.fallbacks);
+        double[] state = e.guardState == null ? new double[0] : e.guardState;
+        out.writeInt(state.length);
+        for (double v : state) {
+          out.writeDouble(v);
+        }
+        e.stock.writeTo(out);
+        e.learned.writeTo(out);
+      }
+    }
+  }
+
+  /**
+   * Reads entries written by {@link #writeTo} into a new guard with {@code options} (windows
+   * longer than the configured one keep their newest values).
+   *
+   * @throws IOException if the data is cut short or a value is out of range (the message says
+   *     which)
+   */
+  public static RegressionGuard readFrom(DataInput in, GuardOptions options) throws IOException {
+    RegressionGuard g = new RegressionGuard(options);
+    int n = in.readInt();
+    if (n < 0 || n > MAX_FINGERPRINTS) {
+      throw new IOException("fingerprint count must be in 0.." + MAX_FINGERPRINTS + ", got " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      String fp = in.readUTF();
+      Entry e = new Entry(fp, in.readUTF(), options.window());
+      e.planned = nonNegative(in.readLong(), "planned", fp);
+      e.stockRuns = nonNegative(in.readLong(), "stockRuns", fp);
+      e.learnedRuns = nonNegative(in.readLong(), "learnedRuns", fp);
+      e.lastStockMs = in.readDouble();
+      e.lastLearnedMs = in.readDouble();
+      e.stockPlan = in.readLong();
+      e.learnedPlan = in.readLong();
+      e.guarded = in.readBoolean();
+      e.fallbacks = in.readInt();
+      int len = in.readInt();
+      if (len < 0 || len > 1024) {
+        throw new IOException("model state length of " + fp + " must be in 0..1024, got " + len);
+      }
+      double[] state = new double[len];
+      for (int k = 0; k < len; k++) {
+        state[k] = in.readDouble();
+      }
+      e.guardState = len == 0 ? null : state;
+      e.stock.readFrom(in, fp);
+      e.learned.readFrom(in, fp);
+      g.entries.put(fp, e);
+    }
+    return g;
+  }
+
+  private static long nonNegative(long v, String what, String fp) throws IOException {
+    if (v < 0) {
+      throw new IOException(what + " of " + fp + " must be >= 0, got " + v);
+    }
+    return v;
+  }
+
+  /** One fingerprint's state; guarded by its own monitor. */
+  private static final class Entry {
+    final String fingerprint;
+    final String shape;
+    long planned;
+    long lastPlanned;
+    long stockRuns;
+    long learnedRuns;
+    double lastStockMs = Double.NaN;
+    double lastLearnedMs = Double.NaN;
+    long stockPlan;
+    long learnedPlan;
+    boolean guarded;
+    double @Nullable [] guardState;
+    int fallbacks;
+    final Window stock;
+    final Window learned;
+
+    Entry(String fingerprint, String shape, int window) {
+      this.fingerprint = fingerprint;
+      this.shape = shape;
+      this.stock = new Window(window);
+      this.learned = new Window(window);
+    }
+
+    synchronized FingerprintHistory snapshot() {
+      return new FingerprintHistory(fingerprint, shape, planned, stockRuns, learnedRuns,
+          stock.median(), learned.median(), lastStockMs, lastLearnedMs, stockPlan, learnedPlan,
+          guarded, fallbacks);
+    }
+  }
+
+  /** The newest {@code capacity} latencies. */
+  private static final class Window {
+    private final double[] values;
+    private int size;
+    private int next;
+
+    Window(int capacity) {
+      values = new double[capacity];
+    }
+
+    void add(double v) {
+      values[next] = v;
+      next = (next + 1) % values.length;
+      size = Math.min(size + 1, values.length);
+    }
+
+    int size() {
+      return size;
+    }
+
+    void clear() {
+      size = 0;
+      next = 0;
+    }
+
+    double median() {
+      if (size == 0) {
+        return Double.NaN;
+      }
+      double[] v = Arrays.copyOf(values, size);
+      Arrays.sort(v);
+      return size % 2 == 1 ? v[size / 2] : (v[size / 2 - 1] + v[size / 2]) / 2;
+    }
+
+    /** Oldest first. */
+    void writeTo(DataOutput out) throws IOException {
+      out.writeInt(size);
+      for (int i = 0; i < size; i++) {
+        out.writeDouble(values[(next - size + i + values.length) % values.length]);
+      }
+    }
+
+    void readFrom(DataInput in, String fp) throws IOException {
+      int n = in.readInt();
+      if (n < 0 || n > 64) {
+        throw new IOException("window size of " + fp + " must be in 0..64, got " + n);
+      }
+      for (int i = 0; i < n; i++) {
+        double v = in.readDouble();
+        if (!(v >= 0) || Double.isInfinite(v)) {
+          throw new IOException("latency of " + fp + " must be finite and >= 0, got " + v);
+        }
+        add(v);
+      }
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.learnedcost.calcite.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+class RegressionGuardTest {
+  private static final String FP = "00000000000000aa";
+  private static final String SHAPE = "SELECT ? FROM T";
+  private static final long STOCK_PLAN = 11;
+  private static final long LEARNED_PLAN = 22;
+
+  private final double[] state = {1.0, 2.0};
+  private final Supplier<double[]> model = () -> state.clone();
+
+  @Test
+  void firstExecution_runsStockForTheBaseline_thenLearned() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_BASELINE);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    FingerprintHistory h = g.history(FP).orElseThrow();
+    assertThat(h.stockRuns()).isEqualTo(1);
+    assertThat(h.stockMedianMs()).isEqualTo(10);
+    assertThat(h.planned()).isEqualTo(2);
+  }
+
+  @Test
+  void slowerLearnedPlan_isGuardedAfterTheWindow_andRetriedOnlyAfterAMaterialChange() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.choose(FP, SHAPE, model);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 30, model)).isFalse();
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 8, model)).isFalse();
+    // Median of 30, 8, 13 is 13 > 1.2 * 10: the third run closes the window and trips the guard.
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 13, model)).isTrue();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+    assertThat(g.fallbacks()).isEqualTo(1);
+    assertThat(g.guardedCount()).isEqualTo(1);
+    state[0] = 1.1; // |(0.1, 0)| / |(1, 2)| = 4.5%: not material
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+    state[0] = 2.0; // 45%: material
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    assertThat(g.retries()).isEqualTo(1);
+    assertThat(g.history(FP).orElseThrow().guarded()).isFalse();
+  }
+
+  @Test
+  void learnedPlanWithinThreshold_staysLearned() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    for (int i = 0; i < 10; i++) {
+      assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 11.9, model)).isFalse();
+    }
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+  }
+
+  @Test
+  void learnedPlanIdenticalToStock_refreshesTheBaseline_andIsNeverARegression() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    for (int i = 0; i < 5; i++) {
+      assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, STOCK_PLAN, 50, model)).isFalse();
+    }
+    FingerprintHistory h = g.history(FP).orElseThrow();
+    assertThat(h.stockRuns()).isEqualTo(6);
+    assertThat(h.planChanged()).isFalse();
+    assertThat(h.guarded()).isFalse();
+  }
+
+  @Test
+  void aNewLearnedPlan_startsANewWindow() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 100, model);
+    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 100, model);
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, 33, 100, model)).isFalse();
+    assertThat(g.history(FP).orElseThrow().learnedMedianMs()).isEqualTo(100);
+  }
+
+  @Test
+  void exploration_runsStockEveryNth() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS.withExploreEvery(3));
+    g.choose(FP, SHAPE, model);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_EXPLORE);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+  }
+
+  @Test
+  void disabledGuard_alwaysPlansLearned_butKeepsTheHistory() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.OFF);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 5, model);
+    assertThat(g.history()).hasSize(1);
+  }
+
+  @Test
+  void history_roundTripsThroughItsBinaryForm() throws Exception {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.choose(FP, SHAPE, model);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    for (int i = 0; i < 3; i++) {
+      g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 40, model);
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    g.writeTo(new DataOutputStream(bytes));
+    RegressionGuard back = RegressionGuard.readFrom(
+        new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())),
+        GuardOptions.DEFAULTS);
+    assertThat(back.history()).isEqualTo(g.history());
+    assertThat(back.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+  }
+
+  @Test
+  void badArguments_areRejectedByName() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    assertThatThrownBy(() -> g.record(FP, SHAPE, PlanChoice.LEARNED, 1, Double.NaN, model))
+        .hasMessage("ms must be finite and >= 0, got NaN");
+    assertThatThrownBy(() -> GuardOptions.DEFAULTS.withThreshold(1.0))
+        .hasMessage("threshold must be finite and > 1, got 1.0");
+    assertThatThrownBy(() -> GuardOptions.DEFAULTS.withWindow(0))
+        .hasMessage("window must be in 1..64, got 0");
+    assertThatThrownBy(() -> GuardOptions.DEFAULTS.withExploreEvery(-1))
+        .hasMessage("exploreEvery must be >= 0, got -1");
+  }
+}
