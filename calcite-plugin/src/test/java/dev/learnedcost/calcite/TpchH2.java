@@ -125,6 +125,14 @@ final class TpchH2 {
     return c;
   }
 
+  /** Opens a connection of the learning driver of a loop. */
+  static Connection connect(dev.learnedcost.calcite.feedback.FeedbackLoop loop)
+      throws SQLException {
+    Connection c = LoraCalcite.driver(loop).connect("jdbc:calcite:", connectionProperties());
+    addSchema(c);
+    return c;
+  }
+
   /** Opens a stock Calcite connection. */
   static Connection connectStock() throws SQLException {
     Connection c =

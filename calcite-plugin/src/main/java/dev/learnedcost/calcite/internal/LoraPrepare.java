@@ -46,7 +46,7 @@ public final class LoraPrepare extends CalcitePrepareImpl {
   public <T> CalciteSignature<T> prepareSql(
       Context context, Query<T> query, Type elementType, long maxRowCount) {
     FeedbackLoop l = loop;
-    if (l == null || query.sql == null) {
+    if (l == null || query.sql == null || isExplain(query.sql)) {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }
     Program profiler = l.program();
@@ -57,6 +57,15 @@ public final class LoraPrepare extends CalcitePrepareImpl {
         })) {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }
+  }
+
+  /**
+   * EXPLAIN is planned with the learned model and bypasses the guard: it does not execute, so it
+   * has no latency to record, and it must not use up a query's stock baseline.
+   */
+  private static boolean isExplain(String sql) {
+    String s = sql.stripLeading();
+    return s.regionMatches(true, 0, "EXPLAIN", 0, 7);
   }
 
   @Override
