@@ -1,6 +1,8 @@
 package dev.learnedcost.tests.bench;
 
+import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.QueryCatalog;
@@ -39,8 +41,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * Execution time of TPC-H queries (SF 0.01, H2 through {@link ScanOnlyJdbcConvention}, joins
  * and aggregates in Calcite) with and without per-operator profiling ({@link PlanProfiler}):
  * the overhead of Calcite's EXPLAIN ANALYZE. Statements are prepared once in the setup (with
- * or without the profiling program), so only execution is measured; the profiled runs report
- * to a listener that only counts.
+ * or without the profiling program), so only execution is measured. With {@code on} the
+ * profiled runs report to a listener that only counts; with {@code learn} they report to a
+ * {@link FeedbackLoop} (learner thread, default options), so {@code learn - on} is the time the
+ * feedback loop adds to a query's return (the hand-off to its bounded queue; the learning itself
+ * runs on the learner thread, which on a 2-core machine also competes for the second core).
  *
  * <pre>
  * mvn -q -pl tests -am package -DskipTests &amp;&amp; java -jar tests/target/benchmarks.jar ProfilingOverheadBenchmark
@@ -53,8 +58,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 6, time = 2)
 public class ProfilingOverheadBenchmark {
-  /** {@code off}: stock execution; {@code on}: every Enumerable node profiled. */
-  @Param({"off", "on"})
+  /**
+   * {@code off}: stock execution; {@code on}: every Enumerable node profiled; {@code learn}:
+   * profiled and handed to a feedback loop.
+   */
+  @Param({"off", "on", "learn"})
   public String profiling;
 
   /** Comma-separated built-in TPC-H query names. */
@@ -65,6 +73,7 @@ public class ProfilingOverheadBenchmark {
   private Connection connection;
   private final List<PreparedStatement> statements = new ArrayList<>();
   private final LongAdder executions = new LongAdder();
+  private FeedbackLoop loop;
 
   /** Opens (or builds once) the database and prepares every query. */
   @Setup(Level.Trial)
@@ -77,8 +86,14 @@ public class ProfilingOverheadBenchmark {
     root.add("TPCH",
         ScanOnlyJdbcConvention.schema(root, "TPCH", database.dataSource(), null, "PUBLIC"));
     calcite.setSchema("TPCH");
-    Program profiler = PlanProfiler.program(a -> executions.increment());
-    try (Hook.Closeable ignored = "on".equals(profiling)
+    loop = new FeedbackLoop(LoraCostModel.create());
+    Program profiler = PlanProfiler.program("learn".equals(profiling)
+        ? a -> {
+          executions.increment();
+          loop.listener().accept(a);
+        }
+        : a -> executions.increment());
+    try (Hook.Closeable ignored = !"off".equals(profiling)
         ? Hook.PROGRAM.addThread((Holder<Program> h) ->
             h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), profiler)))
         : () -> { }) {
@@ -106,8 +121,12 @@ public class ProfilingOverheadBenchmark {
   /** Checks that profiling really ran, and closes everything. */
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    if ("on".equals(profiling) && executions.sum() == 0) {
-      throw new IllegalStateException("profiling=on but no execution was profiled");
+    if (!"off".equals(profiling) && executions.sum() == 0) {
+      throw new IllegalStateException("profiling=" + profiling + " but no execution was profiled");
+    }
+    loop.close();
+    if ("learn".equals(profiling)) {
+      System.out.println("feedback loop: " + loop.stats());
     }
     for (PreparedStatement ps : statements) {
       ps.close();
