@@ -7,12 +7,12 @@ import dev.learnedcost.calcite.profile.ExecutionActuals;
 import dev.learnedcost.calcite.profile.OperatorActuals;
 import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.engine.OperatorScope;
+import dev.learnedcost.engine.ScopedLoRA;
 import dev.learnedcost.engine.TrajectoryBuffer;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -432,7 +432,7 @@ public final class FeedbackLoop implements AutoCloseable {
         if (options.learnCost() && calibration.isReady()) {
           predictedMs = calibration.predictMs(c.costBase);
           double learnedMs = predictedMs * c.costFactor;
-          acc.addCost(Math.abs(Math.log(Math.max(learnedMs, MIN_MS) / Math.max(actualMs, MIN_MS))));
+          acc.addCost(logMsError(predictedMs, actualMs), logMsError(learnedMs, actualMs));
           double target = clamp(
               Math.log(Math.max(actualMs, MIN_MS) / Math.max(predictedMs, MIN_MS)), costClamp);
           memory[scope.id()].put(c.costX, CostEmbedding.READOUT_COST, target);
@@ -442,10 +442,12 @@ public final class FeedbackLoop implements AutoCloseable {
       }
       float[] x = c.rowX != null ? c.rowX : c.costX;
       if (x != null) {
+        float baselineMs = (float) (Double.isNaN(predictedMs) ? actualMs : predictedMs);
         synchronized (trajectories) {
           trajectories.record(x, scope.id(), config.mode().ordinal(), (float) actualMs,
-              (float) (Double.isNaN(predictedMs) ? actualMs : predictedMs));
+              baselineMs);
         }
+        acc.addTrajectory((float) actualMs, baselineMs);
       }
     }
     for (OperatorScope scope : OperatorScope.values()) {
@@ -457,6 +459,10 @@ public final class FeedbackLoop implements AutoCloseable {
 
   private static double clamp(double v, double bound) {
     return Math.max(-bound, Math.min(bound, v));
+  }
+
+  private static double logMsError(double predictedMs, double actualMs) {
+    return Math.abs(Math.log(Math.max(predictedMs, MIN_MS) / Math.max(actualMs, MIN_MS)));
   }
 
   private static double logError(double estimate, double actual) {
@@ -486,7 +492,7 @@ public final class FeedbackLoop implements AutoCloseable {
   public List<ScopeFeedback> scopeFeedback() {
     List<ScopeFeedback> out = new ArrayList<>();
     for (OperatorScope s : OperatorScope.values()) {
-      ScopeFeedback f = scopes[s.id()].snapshot(s);
+      ScopeFeedback f = scopes[s.id()].snapshot(s, model.scopedLoRA());
       if (f.observations() > 0) {
         out.add(f);
       }
@@ -496,7 +502,7 @@ public final class FeedbackLoop implements AutoCloseable {
 
   /** Returns the learning statistics of one scope. */
   public ScopeFeedback scopeFeedback(OperatorScope scope) {
-    return scopes[scope.id()].snapshot(scope);
+    return scopes[scope.id()].snapshot(scope, model.scopedLoRA());
   }
 
   /** Returns the counters of the loop. */
@@ -575,7 +581,7 @@ public final class FeedbackLoop implements AutoCloseable {
     }
   }
 
-  /** Error statistics of one scope; guarded by its own monitor. */
+  /** Error and trajectory statistics of one scope; guarded by its own monitor. */
   private static final class ScopeAccumulator {
     private long observations;
     private double stockSum;
@@ -583,7 +589,11 @@ public final class FeedbackLoop implements AutoCloseable {
     private final double[] stockWindow = new double[ERROR_WINDOW];
     private final double[] learnedWindow = new double[ERROR_WINDOW];
     private long costCount;
-    private double costSum;
+    private double stockCostSum;
+    private double learnedCostSum;
+    private long trajectoryCount;
+    private double improvementSum;
+    private long successes;
 
     synchronized void addRows(double stockError, double learnedError) {
       int slot = (int) (observations % ERROR_WINDOW);
@@ -594,27 +604,33 @@ public final class FeedbackLoop implements AutoCloseable {
       learnedSum += learnedError;
     }
 
-    synchronized void addCost(double error) {
+    synchronized void addCost(double stockError, double learnedError) {
       costCount++;
-      costSum += error;
+      stockCostSum += stockError;
+      learnedCostSum += learnedError;
     }
 
-    synchronized ScopeFeedback snapshot(OperatorScope scope) {
+    /** The improvement as the TrajectoryBuffer defines it: baseline / execution - 1. */
+    synchronized void addTrajectory(float executionMs, float baselineMs) {
+      double improvement = executionMs > 0 ? baselineMs / executionMs - 1 : 0;
+      trajectoryCount++;
+      improvementSum += improvement;
+      successes += improvement > 0 ? 1 : 0;
+    }
+
+    synchronized ScopeFeedback snapshot(OperatorScope scope, ScopedLoRA lora) {
       int n = (int) Math.min(observations, ERROR_WINDOW);
-      return new ScopeFeedback(scope, observations,
-          observations == 0 ? Double.NaN : stockSum / observations,
-          observations == 0 ? Double.NaN : learnedSum / observations,
-          median(stockWindow, n), median(learnedWindow, n),
-          costCount == 0 ? Double.NaN : costSum / costCount);
+      return new ScopeFeedback(scope, observations, lora.forwardCount(scope),
+          lora.adaptCount(scope),
+          mean(stockSum, observations), mean(learnedSum, observations),
+          Medians.of(stockWindow, n), Medians.of(learnedWindow, n),
+          mean(stockCostSum, costCount), mean(learnedCostSum, costCount),
+          trajectoryCount, mean(improvementSum, trajectoryCount),
+          mean(successes, trajectoryCount));
     }
 
-    private static double median(double[] window, int n) {
-      if (n == 0) {
-        return Double.NaN;
-      }
-      double[] v = Arrays.copyOf(window, n);
-      Arrays.sort(v);
-      return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    private static double mean(double sum, long count) {
+      return count == 0 ? Double.NaN : sum / count;
     }
   }
 }

@@ -4,7 +4,6 @@ import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -382,12 +381,7 @@ public final class RegressionGuard {
     }
 
     double median() {
-      if (size == 0) {
-        return Double.NaN;
-      }
-      double[] v = Arrays.copyOf(values, size);
-      Arrays.sort(v);
-      return size % 2 == 1 ? v[size / 2] : (v[size / 2 - 1] + v[size / 2]) / 2;
+      return Medians.of(values, size);
     }
 
     /** Oldest first. */
