@@ -1,11 +1,14 @@
 package dev.learnedcost.calcite.jdbc;
 
+import dev.learnedcost.calcite.feedback.QueryFingerprint;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -16,8 +19,10 @@ import org.apache.calcite.adapter.jdbc.JdbcImplementor;
 import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.volcano.RelSubset;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.sql.SqlDialect;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * Decides whether a query fragment pushed to a database through Calcite's JDBC adapter is an
@@ -60,23 +65,56 @@ public final class JdbcScanClassifier {
    * @return IndexScan or SeqScan; SeqScan when the database cannot tell
    */
   public OperatorScope classify(JdbcToEnumerableConverter converter) {
-    RelNode fragment = converter.getInput();
+    RelNode fragment = concrete(converter.getInput());
+    if (fragment == null) {
+      return OperatorScope.SeqScan;
+    }
     Optional<String> sql = pushedSql(fragment);
     Optional<DataSource> dataSource = dataSourceOf(fragment);
     if (sql.isEmpty() || dataSource.isEmpty() || sql.get().contains("?")) {
       return OperatorScope.SeqScan;
     }
+    // Keyed by the SQL's shape: H2's index choice follows the predicates, not their constants,
+    // so a new constant costs no round trip.
+    String key = QueryFingerprint.normalize(sql.get());
     synchronized (cache) {
-      OperatorScope known = cache.get(sql.get());
+      OperatorScope known = cache.get(key);
       if (known != null) {
         return known;
       }
     }
     OperatorScope scope = explain(dataSource.get(), sql.get());
     synchronized (cache) {
-      cache.put(sql.get(), scope);
+      cache.put(key, scope);
     }
     return scope;
+  }
+
+  /**
+   * Returns the fragment with every planner subset replaced by the node first registered in it
+   * (during Volcano planning a converter's input is a {@link RelSubset}; the SQL generator needs
+   * concrete nodes), or null when a subset has no such node.
+   */
+  static @Nullable RelNode concrete(RelNode rel) {
+    if (rel instanceof RelSubset subset) {
+      RelNode original = subset.getOriginal();
+      return original == null ? null : concrete(original);
+    }
+    List<RelNode> inputs = rel.getInputs();
+    if (inputs.isEmpty()) {
+      return rel;
+    }
+    List<RelNode> concreteInputs = new ArrayList<>(inputs.size());
+    boolean changed = false;
+    for (RelNode input : inputs) {
+      RelNode c = concrete(input);
+      if (c == null) {
+        return null;
+      }
+      changed |= c != input;
+      concreteInputs.add(c);
+    }
+    return changed ? rel.copy(rel.getTraitSet(), concreteInputs) : rel;
   }
 
   /** Returns the SQL Calcite sends for a JDBC fragment, if it can be generated. */

@@ -2,6 +2,14 @@ package dev.learnedcost.calcite.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.learnedcost.calcite.LoraCalcite;
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
+import dev.learnedcost.calcite.ScopeResolver;
+import dev.learnedcost.calcite.feedback.CostCalibration;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.feedback.GuardOptions;
 import dev.learnedcost.calcite.profile.ExecutionActuals;
 import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.engine.OperatorScope;
@@ -11,6 +19,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 import org.apache.calcite.adapter.jdbc.JdbcSchema;
@@ -91,5 +100,31 @@ class JdbcScanClassifierTest {
     assertThat(JdbcScanClassifier.fromH2Plan(
         "SELECT \"ID\" FROM \"PUBLIC\".\"T\" /* PUBLIC.PRIMARY_KEY_5 */ ORDER BY 1"))
         .isEqualTo(OperatorScope.SeqScan);
+  }
+
+  @Test
+  void standardResolver_givesIndexLookupsTheIndexScanAdapter_inPlanningAndLearning()
+      throws Exception {
+    LoraCostModel model = LoraCostModel.create();
+    try (FeedbackLoop loop = new FeedbackLoop(model,
+        FeedbackOptions.DEFAULTS.withSynchronous(true).withGuard(GuardOptions.OFF),
+        new CostCalibration());
+        Connection c = LoraCalcite.driver(loop).connect("jdbc:calcite:", new Properties())) {
+      SchemaPlus root = c.unwrap(CalciteConnection.class).getRootSchema();
+      root.add("H", ScanOnlyJdbcConvention.schema(root, "H", h2, null, "PUBLIC"));
+      for (int i = 0; i < 3; i++) {
+        try (Statement s = c.createStatement();
+            ResultSet rs = s.executeQuery("select count(*) from H.T where K = 7")) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getLong(1)).isEqualTo(50);
+        }
+      }
+      assertThat(loop.scopeFeedback(OperatorScope.IndexScan).observations()).isEqualTo(3);
+      assertThat(loop.scopeFeedback(OperatorScope.SeqScan).observations()).isZero();
+      assertThat(model.scopedLoRA().adaptCount(OperatorScope.IndexScan)).isPositive();
+      assertThat(model.scopedLoRA().forwardCount(OperatorScope.IndexScan)).isPositive();
+    }
+    assertThat(ScopeResolver.standard().mappings())
+        .anyMatch(m -> m instanceof JdbcScanMapping);
   }
 }
