@@ -4,6 +4,7 @@ import dev.learnedcost.calcite.LoraConfig;
 import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.calcite.feedback.FeedbackOptions;
 import dev.learnedcost.examples.internal.ConsoleReport;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
@@ -109,8 +110,9 @@ public final class Demo implements Callable<Integer> {
   long seed;
 
   @Option(names = "--model", paramLabel = "PATH",
-      description = "learned model snapshot: opened if it exists, saved at the end, so learning"
-          + " carries over between runs")
+      description = "learned state file (adapters, cost calibration, per-query history of the"
+          + " regression guard): opened if it exists, saved at the end, so learning carries over"
+          + " between runs; a damaged file is reported, kept aside and learning starts over")
   Path modelPath;
 
   @Option(names = "--queries", paramLabel = "DIR",
@@ -180,13 +182,17 @@ public final class Demo implements Callable<Integer> {
         LoraConfig config = LoraConfig.builder().mode(LoraMode.ON).build();
         if (modelPath != null) {
           boolean exists = Files.exists(modelPath);
-          model = LoraCostModel.open(modelPath, config);
-          out.printf(Locale.ROOT, "Model %s: %s%n", modelPath,
-              exists ? "opened (learning continues)" : "not there yet, starting untrained");
+          loop = FeedbackLoop.open(modelPath, config, FeedbackOptions.DEFAULTS, 0);
+          if (loop.loadProblem() != null) {
+            err.println("WARNING: " + loop.loadProblem() + "; starting untrained");
+          } else {
+            out.printf(Locale.ROOT, "Model %s: %s%n", modelPath,
+                exists ? "opened (learning continues)" : "not there yet, starting untrained");
+          }
         } else {
-          model = LoraCostModel.create(config);
+          loop = new FeedbackLoop(LoraCostModel.create(config));
         }
-        loop = new FeedbackLoop(model);
+        model = loop.model();
       } else if (modelPath != null) {
         err.println("Note: --model is ignored without the learned engine (--mode learned or all)");
       }
@@ -241,13 +247,9 @@ public final class Demo implements Callable<Integer> {
       out.println(learning);
     }
     int saveFailures = 0;
-    if (model != null && modelPath != null) {
+    if (loop != null && modelPath != null) {
       try {
-        Path parent = modelPath.toAbsolutePath().getParent();
-        if (parent != null) {
-          Files.createDirectories(parent);
-        }
-        model.save(modelPath);
+        loop.save();
         out.println("Model saved to " + modelPath);
       } catch (IOException | RuntimeException e) {
         err.println("ERROR: cannot save the model to " + modelPath + ": " + e.getMessage());

@@ -44,10 +44,12 @@ import org.apache.calcite.util.Holder;
  *   <li>Calcite connections mount the H2 database as a {@link ScanOnlyJdbcConvention} schema
  *       named after the data set in upper case ({@code TPCH}, {@code SKEW}) and make it the
  *       default schema, so the unqualified query text runs unchanged in H2 and in Calcite.</li>
- *   <li>Learning: the learned engine's executions run with {@code Hook.PROGRAM} appending the
- *       {@link FeedbackLoop}'s profiling program after the standard program, on the executing
- *       thread only; after each execution the session waits until the loop has learned from it,
- *       so the next query plans with the updated model. The wait is not timed.</li>
+ *   <li>Learning: the learned engine connects through
+ *       {@link LoraCalcite#driver(FeedbackLoop)}, which plans each statement inside the loop's
+ *       regression guard (the first execution of a query runs its stock plan as the baseline; a
+ *       learned plan slower than it falls back to stock) and profiles it for the loop; after each
+ *       execution the session waits until the loop has learned from it, so the next query plans
+ *       with the updated model. The wait is not timed.</li>
  *   <li>Timeouts: each statement runs on the session's worker thread while the caller waits for
  *       at most the timeout; then the caller calls {@link Statement#cancel()} (Calcite checks
  *       its flag between result rows; H2 cancels its own statement), sets the planner's cancel
@@ -109,7 +111,7 @@ public final class EngineSession implements AutoCloseable {
         case H2 -> database.connect();
         case STOCK -> mount(new org.apache.calcite.jdbc.Driver()
             .connect("jdbc:calcite:", new Properties()));
-        case LEARNED -> mount(LoraCalcite.driver(model).connect("jdbc:calcite:", new Properties()));
+        case LEARNED -> mount(LoraCalcite.driver(loop).connect("jdbc:calcite:", new Properties()));
       };
     }
     return connection;
@@ -153,7 +155,7 @@ public final class EngineSession implements AutoCloseable {
     Timed<ResultTable> timed = timed(() -> {
       Connection c = connection();
       try (Hook.Closeable ignored = engine == Engine.H2 ? Hook.Closeable.EMPTY
-              : programs(current, engine == Engine.LEARNED ? loop.program() : null);
+              : programs(current, null);
           Statement s = c.createStatement()) {
         current.statement = s;
         long t0 = System.nanoTime();
