@@ -165,4 +165,46 @@ class InstallTest {
   private static String normalize(List<String> lines) {
     return lines.stream().map(String::strip).collect(Collectors.joining("\n"));
   }
+
+  @Test
+  void jdbcDriverUrl_learning_persistsTheLearnedStateAcrossARestart() throws Exception {
+    Path file = Files.createTempDirectory("lora").resolve("learned.lcfs");
+    String url = "jdbc:calcite-lora:loraName=learning;loraLearn=true;loraSaveEvery=1;loraModel="
+        + file;
+    String sql = "select count(*) from tpch.customer where c_nationkey = 3";
+    for (int restart = 0; restart < 2; restart++) {
+      try (Connection c = DriverManager.getConnection(url)) {
+        SchemaPlus root = c.unwrap(CalciteConnection.class).getRootSchema();
+        root.add("TPCH",
+            ScanOnlyJdbcConvention.schema(root, "TPCH", TpchH2.dataSource(), null, "PUBLIC"));
+        for (int i = 0; i < 2; i++) {
+          try (ResultSet rs = c.createStatement().executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+          }
+        }
+      }
+      dev.learnedcost.calcite.feedback.FeedbackLoop loop = LoraDriver.loop("learning").orElseThrow();
+      assertThat(loop.awaitIdle(java.time.Duration.ofSeconds(60))).isTrue();
+      assertThat(loop.stats().saves()).isPositive();
+      assertThat(LoraModels.get("learning")).containsSame(loop.model());
+      var history = loop.guard().history(
+          dev.learnedcost.calcite.feedback.QueryFingerprint.of(sql)).orElseThrow();
+      // The history of the first run was loaded after the restart: it goes on counting.
+      assertThat(history.planned()).isEqualTo(2L * (restart + 1));
+      assertThat(history.learnedRuns()).isPositive();
+      assertThat(LoraDriver.closeLearning("learning")).isTrue();
+    }
+    assertThat(LoraDriver.loop("learning")).isEmpty();
+    assertThat(Files.exists(file)).isTrue();
+  }
+
+  @Test
+  void jdbcDriverUrl_badLearningProperties_failNamingTheProperty() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> DriverManager.getConnection("jdbc:calcite-lora:loraName=x;loraLearn=yes"))
+        .hasMessage("loraLearn must be true or false, got 'yes'");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriverManager.getConnection(
+            "jdbc:calcite-lora:loraName=x;loraLearn=true;loraSaveEvery=-2"))
+        .hasMessage("loraSaveEvery must be an integer >= 0, got '-2'");
+  }
 }
