@@ -4,6 +4,7 @@ import dev.learnedcost.calcite.LoraConfig;
 import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.internal.ConsoleReport;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
@@ -78,7 +79,7 @@ public final class Demo implements Callable<Integer> {
   enum ModeOption { H2, STOCK, LEARNED, ALL }
 
   /** Which data sets. */
-  enum DatasetOption { TPCH, SKEW, BOTH }
+  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR }
 
   @Spec
   CommandSpec spec;
@@ -93,7 +94,8 @@ public final class Demo implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--dataset", defaultValue = "tpch", paramLabel = "NAME",
-      description = "tpch, skew or both; default ${DEFAULT-VALUE}")
+      description = "tpch, skew, both (tpch and skew) or vector (kNN queries over clustered"
+          + " embeddings with HNSW and IVF-Flat indexes); default ${DEFAULT-VALUE}")
   DatasetOption dataset;
 
   @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
@@ -103,6 +105,15 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--skew-size", defaultValue = "1.0", paramLabel = "F",
       description = "size factor of the skew data set, in [0.01, 20]; default ${DEFAULT-VALUE}")
   double skewSize;
+
+  @Option(names = "--vector-rows", defaultValue = "20000", paramLabel = "N",
+      description = "rows of the vector data set's ITEMS table, in [1000, 1000000]; default"
+          + " ${DEFAULT-VALUE}")
+  int vectorRows;
+
+  @Option(names = "--vector-dim", defaultValue = "64", paramLabel = "D",
+      description = "dimension of the vector data set, in [4, 1024]; default ${DEFAULT-VALUE}")
+  int vectorDim;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
       description = "seed of the skew data set (TPC-H data has no seed); default ${DEFAULT-VALUE}")
@@ -290,6 +301,14 @@ public final class Demo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
           + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
     }
+    if (dataset == DatasetOption.VECTOR) {
+      try {
+        new VectorDataset(vectorRows, vectorDim, seed);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--vector-rows/--vector-dim: "
+            + e.getMessage());
+      }
+    }
     if (queriesDir != null) {
       if (dataset == DatasetOption.BOTH) {
         throw new ParameterException(spec.commandLine(), "--queries needs a single data set:"
@@ -322,6 +341,10 @@ public final class Demo implements Callable<Integer> {
 
   private List<Dataset> datasets() {
     List<Dataset> list = new ArrayList<>();
+    if (dataset == DatasetOption.VECTOR) {
+      list.add(new VectorDataset(vectorRows, vectorDim, seed));
+      return list;
+    }
     if (dataset != DatasetOption.SKEW) {
       list.add(new TpchDataset(scale));
     }
@@ -388,6 +411,11 @@ public final class Demo implements Callable<Integer> {
     DemoDatabase.OpenReport report = db.openReport();
     out.printf(Locale.ROOT, "  %s in %.1f s: %s%n", report.action(),
         report.elapsed().toMillis() / 1000.0, report.reason());
+    if (d instanceof VectorDataset) {
+      for (VectorCatalog.IndexReport r : VectorCatalog.of(db).reports()) {
+        out.println("  index " + r);
+      }
+    }
     out.flush();
     return db;
   }

@@ -82,13 +82,15 @@ public final class VectorTable extends AbstractTable implements ScannableTable, 
   private final List<Column> columns;
   private final List<Object[]> rows;
   private final Map<Integer, List<VectorIndex>> indexes;
+  private final boolean exactScanPriced;
 
   private VectorTable(String name, List<Column> columns, List<Object[]> rows,
-      Map<Integer, List<VectorIndex>> indexes) {
+      Map<Integer, List<VectorIndex>> indexes, boolean exactScanPriced) {
     this.name = name;
     this.columns = columns;
     this.rows = rows;
     this.indexes = indexes;
+    this.exactScanPriced = exactScanPriced;
   }
 
   /**
@@ -117,7 +119,7 @@ public final class VectorTable extends AbstractTable implements ScannableTable, 
         }
       }
     }
-    return new VectorTable(name, cols, List.copyOf(rows), Map.of());
+    return new VectorTable(name, cols, List.copyOf(rows), Map.of(), true);
   }
 
   /**
@@ -143,7 +145,36 @@ public final class VectorTable extends AbstractTable implements ScannableTable, 
     List<VectorIndex> list = new ArrayList<>(map.getOrDefault(c, List.of()));
     list.add(index);
     map.put(c, List.copyOf(list));
-    return new VectorTable(name, columns, rows, Map.copyOf(map));
+    return new VectorTable(name, columns, rows, Map.copyOf(map), exactScanPriced);
+  }
+
+  /**
+   * Returns a view of this table (same rows) that keeps only the indexes of the given kinds:
+   * with none, the planner has only the exact plan. For measuring one plan against another.
+   */
+  public VectorTable withIndexKinds(java.util.Set<VectorIndex.Kind> kinds) {
+    Map<Integer, List<VectorIndex>> map = new HashMap<>();
+    for (Map.Entry<Integer, List<VectorIndex>> e : indexes.entrySet()) {
+      List<VectorIndex> kept = e.getValue().stream().filter(i -> kinds.contains(i.kind())).toList();
+      if (!kept.isEmpty()) {
+        map.put(e.getKey(), kept);
+      }
+    }
+    return new VectorTable(name, columns, rows, Map.copyOf(map), exactScanPriced);
+  }
+
+  /**
+   * Returns a view of this table (same rows and indexes) whose exact scan costs
+   * {@code makeHugeCost()}, so that the planner uses an index plan wherever the rule offers
+   * one. For measuring index plans; never for serving queries.
+   */
+  public VectorTable withExactScanDiscouraged() {
+    return new VectorTable(name, columns, rows, indexes, false);
+  }
+
+  /** Whether the exact scan is priced normally (false for {@link #withExactScanDiscouraged}). */
+  public boolean exactScanPriced() {
+    return exactScanPriced;
   }
 
   /** Returns the table's name. */

@@ -54,6 +54,14 @@ public final class VectorTableScan extends TableScan implements EnumerableRel {
   }
 
   @Override
+  public org.apache.calcite.plan.RelOptCost computeSelfCost(RelOptPlanner planner,
+      org.apache.calcite.rel.metadata.RelMetadataQuery mq) {
+    return vectorTable.exactScanPriced()
+        ? super.computeSelfCost(planner, mq)
+        : planner.getCostFactory().makeHugeCost();
+  }
+
+  @Override
   public void register(RelOptPlanner planner) {
     VectorIndexRule.registerAll(planner);
   }
