@@ -5,6 +5,8 @@ import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.examples.vector.VectorCatalog;
+import dev.learnedcost.examples.vector.VectorPlanReport;
+import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.internal.ConsoleReport;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
@@ -150,6 +152,12 @@ public final class Demo implements Callable<Integer> {
       description = "where the H2 database files live; default target/demo-data")
   Path workDir;
 
+  @Option(names = "--recall",
+      description = "with --dataset vector: after the workload, run each query with the exact,"
+          + " HNSW and IVF-Flat plans and the planners' choices, and print recall@k against the"
+          + " exact plan and latency per plan")
+  boolean recall;
+
   @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
   boolean noProgress;
 
@@ -205,7 +213,11 @@ public final class Demo implements Callable<Integer> {
       for (int i = 0; i < databases.size(); i++) {
         workloads.add(new WorkloadRunner.Workload(databases.get(i), queries.get(i)));
       }
-      return runWorkload(workloads, engines, model, loop, loadFailures);
+      int code = runWorkload(workloads, engines, model, loop, loadFailures);
+      if (recall) {
+        code = Math.max(code, reportVectorPlans(databases, queries, model, loop));
+      }
+      return code;
     } catch (SQLException | IOException e) {
       err.println("ERROR: " + e.getMessage());
       return 1;
@@ -284,6 +296,40 @@ public final class Demo implements Callable<Integer> {
     return summary.failed() ? 1 : 0;
   }
 
+  /** Prints recall and latency per plan for the vector data set; 1 if an exact plan is wrong. */
+  private int reportVectorPlans(List<DemoDatabase> databases, List<List<Query>> queries,
+      LoraCostModel model, FeedbackLoop loop) throws SQLException, IOException {
+    int code = 0;
+    for (int i = 0; i < databases.size(); i++) {
+      if (!(databases.get(i).dataset() instanceof VectorDataset)) {
+        continue;
+      }
+      List<VectorPlanReport.Row> rows = VectorPlanReport.measure(databases.get(i),
+          queries.get(i), VECTOR_REPETITIONS, model);
+      VectorPlanReport.print(out, rows);
+      if (rows.stream().anyMatch(r -> r.variant() == VectorPlanReport.Variant.EXACT
+          && !r.exactMatchesH2())) {
+        code = 1;
+      }
+    }
+    if (model != null && loop != null) {
+      out.printf(Locale.ROOT, "%nVector scopes of the learned model%n");
+      for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
+          OperatorScope.VectorDistance, OperatorScope.Rerank)) {
+        long trajectories = loop.trajectories().stream().filter(t -> t.opType() == s.id())
+            .count();
+        out.printf(Locale.ROOT, "  %-14s adaptations %6d, observations %5d, trajectories %5d%n",
+            s.displayName(), model.scopedLoRA().adaptCount(s),
+            loop.scopeFeedback(s).observations(), trajectories);
+      }
+    }
+    out.flush();
+    return code;
+  }
+
+  /** Executions per plan in the vector plan report (after one warm-up). */
+  static final int VECTOR_REPETITIONS = 5;
+
   private void validate() {
     if (rounds < 1) {
       throw new ParameterException(spec.commandLine(),
@@ -300,6 +346,9 @@ public final class Demo implements Callable<Integer> {
     if (!(skewSize >= SkewDataset.MIN_SIZE_FACTOR && skewSize <= SkewDataset.MAX_SIZE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
           + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
+    }
+    if (recall && dataset != DatasetOption.VECTOR) {
+      throw new ParameterException(spec.commandLine(), "--recall needs --dataset vector");
     }
     if (dataset == DatasetOption.VECTOR) {
       try {

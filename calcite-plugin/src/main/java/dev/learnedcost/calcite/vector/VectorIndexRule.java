@@ -63,10 +63,14 @@ public final class VectorIndexRule extends RelRule<VectorIndexRule.Config> {
     super(config);
   }
 
-  /** Adds both default rules to {@code planner} (a no-op when they are already there). */
+  /**
+   * Adds both default rules and {@link VectorTopKRule} to {@code planner} (a no-op when they
+   * are already there).
+   */
   public static void registerAll(RelOptPlanner planner) {
     planner.addRule(PLAIN);
     planner.addRule(FILTERED);
+    planner.addRule(VectorTopKRule.INSTANCE);
   }
 
   @Override

@@ -14,7 +14,7 @@ import dev.learnedcost.calcite.ScopeMapping;
 /**
  * Maps the vector nodes to their scopes, through the {@link ScopeMapping} SPI (listed in
  * {@code META-INF/services}): {@link HnswScan} to HnswScan, {@link IvfFlatScan} to IvfFlatScan,
- * {@link Rerank} to Rerank, and a {@code Project}, {@code Calc} or {@code Filter} that evaluates
+ * {@link Rerank} to Rerank, {@link VectorTopK} to Sort (a top-N sort), and a {@code Project}, {@code Calc} or {@code Filter} that evaluates
  * {@code COSINE_DISTANCE}, {@code L2_DISTANCE} or {@code INNER_PRODUCT} to VectorDistance (a
  * distance dominates the cost of the node that computes it, so its condition or other
  * expressions do not decide). Every other node: null, the built-in rules decide.
@@ -35,6 +35,9 @@ public final class VectorScopeMapping implements ScopeMapping {
     }
     if (rel instanceof Rerank) {
       return OperatorScope.Rerank;
+    }
+    if (rel instanceof VectorTopK) {
+      return OperatorScope.Sort;
     }
     if (rel instanceof Project p && anyDistance(p.getProjects())) {
       return OperatorScope.VectorDistance;
