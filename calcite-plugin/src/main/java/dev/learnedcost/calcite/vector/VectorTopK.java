@@ -122,7 +122,7 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
     Double in = mq.getRowCount(input);
     double n = in == null ? k : in;
-    double cpu = n * Math.log(Math.max(2, k)) / Math.log(2);
+    double cpu = n * Math.log(Math.max(2, k)) / Math.log(2) / 2;
     return planner.getCostFactory().makeCost(Math.min(k, n), cpu, 0);
   }
 
