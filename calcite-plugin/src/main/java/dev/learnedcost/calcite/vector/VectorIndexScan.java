@@ -1,6 +1,5 @@
 package dev.learnedcost.calcite.vector;
 
-import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -256,12 +255,6 @@ public abstract sealed class VectorIndexScan extends AbstractRelNode implements 
     @Override
     public void close() {
       current = null;
-    }
-
-    @Override
-    public String toString() {
-      return "SearchEnumerator(asked " + asked + ", batch " + Arrays.toString(
-          Arrays.copyOf(batch, Math.min(batch.length, 4))) + "...)";
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.learnedcost.calcite.vector;
 
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
 
@@ -59,10 +58,5 @@ final class ExactTestIndex implements VectorIndex {
   @Override
   public String describe() {
     return "exact-test-" + kind + "(" + metric + ", " + vectors.length + " rows)";
-  }
-
-  @Override
-  public String toString() {
-    return describe() + Arrays.toString(new int[0]);
   }
 }
