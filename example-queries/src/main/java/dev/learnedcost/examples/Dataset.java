@@ -3,11 +3,11 @@ package dev.learnedcost.examples;
 import java.util.List;
 
 /**
- * A data set the demo can generate into an H2 database: {@link TpchDataset} or
- * {@link SkewDataset}. Implementations are immutable values; two equal data sets generate
+ * A data set the demo can generate into an H2 database: {@link TpchDataset},
+ * {@link SkewDataset} or {@link VectorDataset}. Implementations are immutable values; two equal data sets generate
  * identical databases.
  */
-public sealed interface Dataset permits TpchDataset, SkewDataset {
+public sealed interface Dataset permits TpchDataset, SkewDataset, VectorDataset {
 
   /**
    * Returns the data set's name: the H2 database file's base name and the key of its built-in

@@ -5,6 +5,9 @@ import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.engine.OperatorScope;
+import dev.learnedcost.examples.vector.VectorCatalog;
+import dev.learnedcost.examples.vector.VectorPlanReport;
 import dev.learnedcost.examples.internal.ConsoleReport;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
@@ -79,7 +82,7 @@ public final class Demo implements Callable<Integer> {
   enum ModeOption { H2, STOCK, LEARNED, ALL }
 
   /** Which data sets. */
-  enum DatasetOption { TPCH, SKEW, BOTH }
+  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR }
 
   @Spec
   CommandSpec spec;
@@ -94,7 +97,8 @@ public final class Demo implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--dataset", defaultValue = "tpch", paramLabel = "NAME",
-      description = "tpch, skew or both; default ${DEFAULT-VALUE}")
+      description = "tpch, skew, both (tpch and skew) or vector (kNN queries over clustered"
+          + " embeddings with HNSW and IVF-Flat indexes); default ${DEFAULT-VALUE}")
   DatasetOption dataset;
 
   @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
@@ -104,6 +108,15 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--skew-size", defaultValue = "1.0", paramLabel = "F",
       description = "size factor of the skew data set, in [0.01, 20]; default ${DEFAULT-VALUE}")
   double skewSize;
+
+  @Option(names = "--vector-rows", defaultValue = "20000", paramLabel = "N",
+      description = "rows of the vector data set's ITEMS table, in [1000, 1000000]; default"
+          + " ${DEFAULT-VALUE}")
+  int vectorRows;
+
+  @Option(names = "--vector-dim", defaultValue = "64", paramLabel = "D",
+      description = "dimension of the vector data set, in [4, 1024]; default ${DEFAULT-VALUE}")
+  int vectorDim;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
       description = "seed of the skew data set (TPC-H data has no seed); default ${DEFAULT-VALUE}")
@@ -140,6 +153,12 @@ public final class Demo implements Callable<Integer> {
   @Option(names = "--work-dir", paramLabel = "DIR",
       description = "where the H2 database files live; default target/demo-data")
   Path workDir;
+
+  @Option(names = "--recall",
+      description = "with --dataset vector: after the workload, run each query with the exact,"
+          + " HNSW and IVF-Flat plans and the planners' choices, and print recall@k against the"
+          + " exact plan and latency per plan")
+  boolean recall;
 
   @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
   boolean noProgress;
@@ -200,7 +219,11 @@ public final class Demo implements Callable<Integer> {
       for (int i = 0; i < databases.size(); i++) {
         workloads.add(new WorkloadRunner.Workload(databases.get(i), queries.get(i)));
       }
-      return runWorkload(workloads, engines, model, loop, loadFailures);
+      int code = runWorkload(workloads, engines, model, loop, loadFailures);
+      if (recall) {
+        code = Math.max(code, reportVectorPlans(databases, queries, model, loop));
+      }
+      return code;
     } catch (SQLException | IOException e) {
       err.println("ERROR: " + e.getMessage());
       return 1;
@@ -275,6 +298,40 @@ public final class Demo implements Callable<Integer> {
     return summary.failed() ? 1 : 0;
   }
 
+  /** Prints recall and latency per plan for the vector data set; 1 if an exact plan is wrong. */
+  private int reportVectorPlans(List<DemoDatabase> databases, List<List<Query>> queries,
+      LoraCostModel model, FeedbackLoop loop) throws SQLException, IOException {
+    int code = 0;
+    for (int i = 0; i < databases.size(); i++) {
+      if (!(databases.get(i).dataset() instanceof VectorDataset)) {
+        continue;
+      }
+      List<VectorPlanReport.Row> rows = VectorPlanReport.measure(databases.get(i),
+          queries.get(i), VECTOR_REPETITIONS, model);
+      VectorPlanReport.print(out, rows);
+      if (rows.stream().anyMatch(r -> r.variant() == VectorPlanReport.Variant.EXACT
+          && !r.exactMatchesH2())) {
+        code = 1;
+      }
+    }
+    if (model != null && loop != null) {
+      out.printf(Locale.ROOT, "%nVector scopes of the learned model%n");
+      for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
+          OperatorScope.VectorDistance, OperatorScope.Rerank)) {
+        long trajectories = loop.trajectories().stream().filter(t -> t.opType() == s.id())
+            .count();
+        out.printf(Locale.ROOT, "  %-14s adaptations %6d, observations %5d, trajectories %5d%n",
+            s.displayName(), model.scopedLoRA().adaptCount(s),
+            loop.scopeFeedback(s).observations(), trajectories);
+      }
+    }
+    out.flush();
+    return code;
+  }
+
+  /** Executions per plan in the vector plan report (after one warm-up). */
+  static final int VECTOR_REPETITIONS = 5;
+
   private void validate() {
     if (rounds < 1) {
       throw new ParameterException(spec.commandLine(),
@@ -291,6 +348,17 @@ public final class Demo implements Callable<Integer> {
     if (!(skewSize >= SkewDataset.MIN_SIZE_FACTOR && skewSize <= SkewDataset.MAX_SIZE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
           + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
+    }
+    if (recall && dataset != DatasetOption.VECTOR) {
+      throw new ParameterException(spec.commandLine(), "--recall needs --dataset vector");
+    }
+    if (dataset == DatasetOption.VECTOR) {
+      try {
+        new VectorDataset(vectorRows, vectorDim, seed);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--vector-rows/--vector-dim: "
+            + e.getMessage());
+      }
     }
     if (queriesDir != null) {
       if (dataset == DatasetOption.BOTH) {
@@ -324,6 +392,10 @@ public final class Demo implements Callable<Integer> {
 
   private List<Dataset> datasets() {
     List<Dataset> list = new ArrayList<>();
+    if (dataset == DatasetOption.VECTOR) {
+      list.add(new VectorDataset(vectorRows, vectorDim, seed));
+      return list;
+    }
     if (dataset != DatasetOption.SKEW) {
       list.add(new TpchDataset(scale));
     }
@@ -390,6 +462,11 @@ public final class Demo implements Callable<Integer> {
     DemoDatabase.OpenReport report = db.openReport();
     out.printf(Locale.ROOT, "  %s in %.1f s: %s%n", report.action(),
         report.elapsed().toMillis() / 1000.0, report.reason());
+    if (d instanceof VectorDataset) {
+      for (VectorCatalog.IndexReport r : VectorCatalog.of(db).reports()) {
+        out.println("  index " + r);
+      }
+    }
     out.flush();
     return db;
   }

@@ -30,7 +30,7 @@ public final class QueryCatalog {
   /** The class-path directory holding one sub-directory of queries per data set. */
   public static final String RESOURCE_ROOT = "queries";
 
-  private static final List<String> BUILT_IN_DATASETS = List.of(TpchDataset.NAME, SkewDataset.NAME);
+  private static final List<String> BUILT_IN_DATASETS = List.of(TpchDataset.NAME, SkewDataset.NAME, VectorDataset.NAME);
 
   private QueryCatalog() {}
 

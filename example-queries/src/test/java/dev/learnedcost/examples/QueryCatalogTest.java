@@ -80,7 +80,7 @@ class QueryCatalogTest {
   void builtIn_unknownDataset_throwsListingKnownOnes() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> QueryCatalog.builtIn("tpcds"));
-    assertEquals("dataset must be one of [tpch, skew], got 'tpcds'", e.getMessage());
+    assertEquals("dataset must be one of [tpch, skew, vector], got 'tpcds'", e.getMessage());
   }
 
   @Test

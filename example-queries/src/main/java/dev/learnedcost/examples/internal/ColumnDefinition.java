@@ -50,6 +50,11 @@ public record ColumnDefinition(String name, ColumnKind kind, String sqlType, boo
     return of(name, ColumnKind.VARCHAR, "VARCHAR(" + length + ")");
   }
 
+  /** A {@code NOT NULL REAL ARRAY[dimension]} column: an embedding. */
+  public static ColumnDefinition vector(String name, int dimension) {
+    return of(name, ColumnKind.VECTOR, "REAL ARRAY[" + dimension + "]");
+  }
+
   /** Returns this column's clause in a {@code CREATE TABLE} statement. */
   String ddl() {
     return name + " " + sqlType.toUpperCase(Locale.ROOT) + (nullable ? "" : " NOT NULL");

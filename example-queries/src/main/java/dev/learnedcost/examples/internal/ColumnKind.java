@@ -14,5 +14,7 @@ public enum ColumnKind {
   /** {@code DATE}; value {@link java.time.LocalDate}. */
   DATE,
   /** {@code VARCHAR(n)}; value {@link String}. */
-  VARCHAR
+  VARCHAR,
+  /** {@code REAL ARRAY[d]}, an embedding; value {@code float[]}. */
+  VECTOR
 }

@@ -140,6 +140,14 @@ public final class DatabaseBuilder {
           }
         }
         case VARCHAR -> insert.setString(index, (String) value);
+        case VECTOR -> {
+          float[] v = (float[]) value;
+          Float[] boxed = new Float[v.length];
+          for (int i = 0; i < v.length; i++) {
+            boxed[i] = v[i];
+          }
+          insert.setObject(index, boxed);
+        }
         default -> throw new AssertionError(kind);
       }
     } catch (ClassCastException e) {

@@ -3,6 +3,7 @@ package dev.learnedcost.examples.internal;
 import dev.learnedcost.examples.Dataset;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpchDataset;
+import dev.learnedcost.examples.VectorDataset;
 import java.util.List;
 
 /** Maps a public {@link Dataset} value to its generator. */
@@ -17,6 +18,9 @@ public final class DatasetSources {
     if (dataset instanceof SkewDataset skew) {
       return SkewTables.tables(skew.sizeFactor(), skew.seed());
     }
+    if (dataset instanceof VectorDataset vector) {
+      return VectorTables.tables(vector);
+    }
     throw new AssertionError("unknown data set type " + dataset.getClass().getName());
   }
 
@@ -27,6 +31,9 @@ public final class DatasetSources {
     }
     if (dataset instanceof SkewDataset) {
       return SkewTables.generatorVersion();
+    }
+    if (dataset instanceof VectorDataset) {
+      return VectorTables.generatorVersion();
     }
     throw new AssertionError("unknown data set type " + dataset.getClass().getName());
   }

@@ -6,6 +6,9 @@ import dev.learnedcost.calcite.LoraExplain;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
 import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.examples.DemoDatabase;
+import dev.learnedcost.examples.VectorDataset;
+import dev.learnedcost.examples.vector.H2VectorFunctions;
+import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultTable;
@@ -108,7 +111,7 @@ public final class EngineSession implements AutoCloseable {
   private Connection connection() throws SQLException {
     if (connection == null) {
       connection = switch (engine) {
-        case H2 -> database.connect();
+        case H2 -> h2();
         case STOCK -> mount(new org.apache.calcite.jdbc.Driver()
             .connect("jdbc:calcite:", new Properties()));
         case LEARNED -> mount(LoraCalcite.driver(loop).connect("jdbc:calcite:", new Properties()));
@@ -117,12 +120,30 @@ public final class EngineSession implements AutoCloseable {
     return connection;
   }
 
+  private Connection h2() throws SQLException {
+    Connection c = database.connect();
+    if (database.dataset() instanceof VectorDataset) {
+      // H2 runs the vector queries by brute force: the exact reference.
+      H2VectorFunctions.createAliases(c);
+    }
+    return c;
+  }
+
   private Connection mount(Connection c) throws SQLException {
     CalciteConnection calcite = c.unwrap(CalciteConnection.class);
     SchemaPlus root = calcite.getRootSchema();
     String name = schemaName(database.dataset().name());
-    root.add(name, ScanOnlyJdbcConvention.schema(root, name,
+    SchemaPlus schema = root.add(name, ScanOnlyJdbcConvention.schema(root, name,
         CancellableDataSource.wrap(database.dataSource(), jdbcCancelled), null, "PUBLIC"));
+    if (database.dataset() instanceof VectorDataset) {
+      // The vector tables (in memory, with their indexes) hide the JDBC tables of the same
+      // names; CATEGORIES stays a JDBC table.
+      try {
+        VectorCatalog.of(database).mount(schema);
+      } catch (java.io.IOException e) {
+        throw new SQLException("cannot open the vector indexes: " + e.getMessage(), e);
+      }
+    }
     calcite.setSchema(name);
     return c;
   }

@@ -1,0 +1,260 @@
+package dev.learnedcost.calcite.vector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.learnedcost.calcite.LoraCalcite;
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.ScopeResolver;
+import dev.learnedcost.calcite.feedback.CostCalibration;
+import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.engine.OperatorScope;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.linq4j.Enumerable;
+import org.apache.calcite.linq4j.Linq4j;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.runtime.Hook;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.AbstractSchema;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.tools.Program;
+import org.apache.calcite.tools.Programs;
+import org.apache.calcite.util.Holder;
+import org.junit.jupiter.api.Test;
+
+/** kNN queries through Calcite: plans, results against brute force, scopes and learning. */
+class VectorPlanTest {
+  private static final long SEED = 20261124L;
+  private static final int ROWS = 3000;
+  private static final int DIM = 16;
+  private static final int CATEGORIES = 50;
+
+  private final float[][] vectors = new float[ROWS][DIM];
+  private final int[] categories = new int[ROWS];
+  private final float[] query = new float[DIM];
+
+  VectorPlanTest() {
+    SplittableRandom r = new SplittableRandom(SEED);
+    for (int i = 0; i < ROWS; i++) {
+      for (int d = 0; d < DIM; d++) {
+        vectors[i][d] = (float) r.nextGaussian();
+      }
+      categories[i] = r.nextInt(CATEGORIES);
+    }
+    for (int d = 0; d < DIM; d++) {
+      query[d] = (float) r.nextGaussian();
+    }
+  }
+
+  private VectorTable table(VectorIndex.Kind... kinds) {
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      rows.add(new Object[] {i, categories[i], FloatVector.of(vectors[i])});
+    }
+    VectorTable t = VectorTable.of("ITEMS", List.of(
+        VectorTable.Column.scalar("ID", SqlTypeName.INTEGER),
+        VectorTable.Column.scalar("CAT", SqlTypeName.INTEGER),
+        VectorTable.Column.vector("EMB", DIM)), rows);
+    for (VectorIndex.Kind kind : kinds) {
+      t = t.withIndex("EMB", new ExactTestIndex(kind, VectorMetric.COSINE, vectors));
+    }
+    return t;
+  }
+
+  private static Connection connect(LoraCostModel model, VectorTable table) throws SQLException {
+    Connection c = LoraCalcite.driver(model).connect("jdbc:calcite:", new Properties());
+    CalciteConnection cc = c.unwrap(CalciteConnection.class);
+    SchemaPlus v = cc.getRootSchema().add("V", new AbstractSchema());
+    v.add("ITEMS", table);
+    VectorFunctions.register(v);
+    cc.setSchema("V");
+    return c;
+  }
+
+  private String vectorLiteral(float[] v) {
+    StringBuilder sb = new StringBuilder("ARRAY[");
+    for (int i = 0; i < v.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(v[i]);
+    }
+    return sb.append(']').toString();
+  }
+
+  private String knn(String where, int k) {
+    return "SELECT id, COSINE_DISTANCE(emb, " + vectorLiteral(query) + ") AS d FROM items"
+        + where + " ORDER BY d FETCH FIRST " + k + " ROWS ONLY";
+  }
+
+  /** Brute force in Java: ids of the k nearest rows passing {@code cat == category} (-1: all). */
+  private List<Integer> bruteForce(int category, int k) {
+    return IntStream.range(0, ROWS).filter(i -> category < 0 || categories[i] == category)
+        .boxed()
+        .sorted(Comparator.comparingDouble(
+            (Integer i) -> VectorMetric.COSINE.apply(vectors[i], query)).thenComparing(i -> i))
+        .limit(k).toList();
+  }
+
+  private static List<Integer> ids(Connection c, String sql) throws SQLException {
+    List<Integer> out = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        out.add(rs.getInt(1));
+      }
+    }
+    return out;
+  }
+
+  private static String explain(Connection c, String sql) throws SQLException {
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
+      rs.next();
+      return rs.getString(1);
+    }
+  }
+
+  @Test
+  void exactKnn_withoutIndex_equalsBruteForce() throws SQLException {
+    try (Connection c = connect(LoraCostModel.create(), table())) {
+      String plan = explain(c, knn("", 10));
+      assertThat(plan).doesNotContain("Rerank").contains("VectorTableScan");
+      assertThat(ids(c, knn("", 10))).as("seed %d", SEED).isEqualTo(bruteForce(-1, 10));
+    }
+  }
+
+  @Test
+  void knn_withHnswIndex_plansHnswScanUnderRerank_andEqualsBruteForce() throws SQLException {
+    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+      String plan = explain(c, knn("", 10));
+      assertThat(plan).contains("Rerank(metric=[COSINE_DISTANCE], column=[2], k=[10],"
+          + " candidates=[40])").contains("HnswScan(table=[[V, ITEMS]]");
+      assertThat(ids(c, knn("", 10))).as("seed %d", SEED).isEqualTo(bruteForce(-1, 10));
+    }
+  }
+
+  @Test
+  void knn_withBothIndexes_offersBothAndPicksOne() throws SQLException {
+    try (Connection c = connect(LoraCostModel.create(),
+        table(VectorIndex.Kind.HNSW, VectorIndex.Kind.IVF_FLAT))) {
+      String plan = explain(c, knn("", 5));
+      assertThat(plan).containsAnyOf("HnswScan", "IvfFlatScan").contains("Rerank");
+      assertThat(ids(c, knn("", 5))).isEqualTo(bruteForce(-1, 5));
+    }
+  }
+
+  @Test
+  void filteredKnn_equalsBruteForce_whateverThePlan() throws SQLException {
+    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+      assertThat(ids(c, knn(" WHERE cat = 7", 10))).isEqualTo(bruteForce(7, 10));
+      assertThat(ids(c, knn(" WHERE cat <> 7", 10))).isEqualTo(
+          IntStream.range(0, ROWS).filter(i -> categories[i] != 7).boxed()
+              .sorted(Comparator.comparingDouble(
+                  (Integer i) -> VectorMetric.COSINE.apply(vectors[i], query)))
+              .limit(10).toList());
+    }
+  }
+
+  @Test
+  void streamingScan_underSelectiveFilter_widensUntilRerankHasItsCandidates() {
+    VectorTable t = table(VectorIndex.Kind.HNSW);
+    ExactTestIndex index = (ExactTestIndex) t.indexes(2).get(0);
+    Enumerable<Object[]> scanned = new VectorIndexScan.Search(t, index, query, 40).enumerable();
+    Enumerable<Object[]> filtered = scanned.where(row -> (Integer) row[1] == 7);
+    List<Object[]> top = new Rerank.TopK(2, VectorMetric.COSINE, query, 10, 40)
+        .apply(filtered).toList();
+    assertThat(top.stream().map(r -> (Integer) r[0]).toList()).isEqualTo(bruteForce(7, 10));
+    // 40 candidates of category 7 (about 2% of rows) need successively wider searches.
+    assertThat(index.searches).isGreaterThan(1);
+    assertThat(top.get(0)).hasSize(4);
+  }
+
+  @Test
+  void streamingScan_returnsEveryRowOnce_whenDrainedCompletely() {
+    VectorTable t = table(VectorIndex.Kind.HNSW);
+    ExactTestIndex index = (ExactTestIndex) t.indexes(2).get(0);
+    List<Object[]> all = new VectorIndexScan.Search(t, index, query, 7).enumerable().toList();
+    assertThat(all.stream().map(r -> (Integer) r[0]).collect(Collectors.toSet()))
+        .hasSize(ROWS);
+    assertThat(all).hasSize(ROWS);
+  }
+
+  @Test
+  void sqlDimensionMismatch_failsNamingFunction() throws SQLException {
+    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+      String sql = "SELECT id FROM items ORDER BY L2_DISTANCE(emb, ARRAY[1.0, 2.0])"
+          + " FETCH FIRST 3 ROWS ONLY";
+      assertThatThrownBy(() -> ids(c, sql)).isInstanceOf(SQLException.class)
+          .hasStackTraceContaining("L2_DISTANCE: both vectors must have the same dimension, got "
+              + DIM + " (argument 1) and 2 (argument 2)");
+    }
+  }
+
+  @Test
+  void rerank_kBelowOne_throws() {
+    assertThatThrownBy(() -> new Rerank.TopK(0, VectorMetric.L2, query, 0, 1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Rerank: k must be >= 1, got 0");
+  }
+
+  @Test
+  void executedPlan_mapsVectorNodesToVectorScopes_andFeedbackTrainsThem() throws Exception {
+    LoraCostModel model = LoraCostModel.create();
+    Set<OperatorScope> seen = EnumSet.noneOf(OperatorScope.class);
+    try (FeedbackLoop loop = new FeedbackLoop(model,
+        FeedbackOptions.DEFAULTS.withSynchronous(true), new CostCalibration())) {
+      for (VectorIndex.Kind kind : VectorIndex.Kind.values()) {
+        AtomicReference<RelNode> plan = new AtomicReference<>();
+        Program capture = (planner, rel, traits, m, l) -> {
+          plan.set(rel);
+          return rel;
+        };
+        try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
+                h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
+                    capture, loop.program())));
+            Connection c = connect(model, table(kind));
+            Connection exact = connect(model, table())) {
+          for (int i = 0; i < 3; i++) {
+            assertThat(ids(c, knn("", 10))).isEqualTo(bruteForce(-1, 10));
+            collect(plan.get(), model.scopeResolver(), seen::add);
+            assertThat(ids(exact, knn("", 10))).isEqualTo(bruteForce(-1, 10));
+            collect(plan.get(), model.scopeResolver(), seen::add);
+          }
+        }
+      }
+      assertThat(seen).contains(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
+          OperatorScope.Rerank, OperatorScope.VectorDistance);
+      for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
+          OperatorScope.Rerank, OperatorScope.VectorDistance)) {
+        assertThat(loop.scopeFeedback(s).observations()).as("observations of %s", s)
+            .isGreaterThan(0);
+        assertThat(model.scopedLoRA().adaptCount(s.id())).as("adaptations of %s", s)
+            .isGreaterThan(0);
+      }
+    }
+  }
+
+  private static void collect(RelNode rel, ScopeResolver resolver, Consumer<OperatorScope> out) {
+    OperatorScope s = resolver.resolve(rel);
+    if (s != null) {
+      out.accept(s);
+    }
+    for (RelNode in : rel.getInputs()) {
+      collect(in, resolver, out);
+    }
+  }
+}
