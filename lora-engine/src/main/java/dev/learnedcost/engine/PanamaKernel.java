@@ -98,8 +98,8 @@ final class PanamaKernel implements VectorKernel {
       s1 = sumLanes(acc1.add(acc3));
     }
     for (; i < n; i++) {
-      s0 += x[i] * a0[i];
-      s1 += x[i] * a1[i];
+      s0 = Math.fma(x[i], a0[i], s0);
+      s1 = Math.fma(x[i], a1[i], s1);
     }
     return VectorKernel.pack(s0, s1);
   }
@@ -150,56 +150,144 @@ final class PanamaKernel implements VectorKernel {
   }
 
   @Override
-  public void lowRankOut(
-      float[] x, float l0, float l1, float[] b0, float[] b1, float alpha, float[] out, int n) {
+  public boolean forward(LoraPair p, float[] x, float[] out) {
+    int n = p.dim;
+    long l = dot2(x, p.a0, p.a1, n);
+    float l0 = VectorKernel.first(l);
+    float l1 = VectorKernel.second(l);
+    if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
+      return false;
+    }
+    float s0 = p.alpha * l0;
+    float s1 = p.alpha * l1;
+    float[] b0 = p.b0;
+    float[] b1 = p.b1;
+    FloatVector v0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector v1 = FloatVector.broadcast(SPECIES, s1);
     int i = 0;
     int bound = SPECIES.loopBound(n);
     for (; i < bound; i += LANES) {
-      FloatVector d = FloatVector.fromArray(SPECIES, b0, i).mul(l0)
-          .add(FloatVector.fromArray(SPECIES, b1, i).mul(l1));
-      FloatVector.fromArray(SPECIES, x, i).add(d.mul(alpha)).intoArray(out, i);
+      FloatVector.fromArray(SPECIES, b1, i).fma(v1,
+              FloatVector.fromArray(SPECIES, b0, i).fma(v0, FloatVector.fromArray(SPECIES, x, i)))
+          .intoArray(out, i);
     }
     for (; i < n; i++) {
-      out[i] = x[i] + alpha * (l0 * b0[i] + l1 * b1[i]);
+      out[i] = Math.fma(s1, b1[i], Math.fma(s0, b0[i], x[i]));
     }
+    return true;
   }
 
   @Override
-  public void blendOut(
-      float[] x, float l0, float l1, float[] ob0, float[] ob1, float alphaOp,
-      float c0, float c1, float[] cb0, float[] cb1, float alphaCat, float w, float[] out, int n) {
-    float cw = 1f - w;
+  public boolean blend(LoraPair op, LoraPair cat, float w, float[] x, float[] out) {
+    int n = op.dim;
+    float[] oa0 = op.a0;
+    float[] oa1 = op.a1;
+    float[] ca0 = cat.a0;
+    float[] ca1 = cat.a1;
+    float l0 = 0f;
+    float l1 = 0f;
+    float c0 = 0f;
+    float c1 = 0f;
     int i = 0;
+    if (n >= LANES) {
+      // One pass over x for the four projections, two chains each (five loads feed four
+      // fused multiply-adds, so the loop is bound by loads, not by the chains' latency).
+      FloatVector p0 = FloatVector.zero(SPECIES);
+      FloatVector p1 = FloatVector.zero(SPECIES);
+      FloatVector q0 = FloatVector.zero(SPECIES);
+      FloatVector q1 = FloatVector.zero(SPECIES);
+      FloatVector r0 = FloatVector.zero(SPECIES);
+      FloatVector r1 = FloatVector.zero(SPECIES);
+      FloatVector t0 = FloatVector.zero(SPECIES);
+      FloatVector t1 = FloatVector.zero(SPECIES);
+      int bound2 = n - 2 * LANES;
+      for (; i <= bound2; i += 2 * LANES) {
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        FloatVector xw = FloatVector.fromArray(SPECIES, x, i + LANES);
+        p0 = xv.fma(FloatVector.fromArray(SPECIES, oa0, i), p0);
+        q0 = xv.fma(FloatVector.fromArray(SPECIES, oa1, i), q0);
+        r0 = xv.fma(FloatVector.fromArray(SPECIES, ca0, i), r0);
+        t0 = xv.fma(FloatVector.fromArray(SPECIES, ca1, i), t0);
+        p1 = xw.fma(FloatVector.fromArray(SPECIES, oa0, i + LANES), p1);
+        q1 = xw.fma(FloatVector.fromArray(SPECIES, oa1, i + LANES), q1);
+        r1 = xw.fma(FloatVector.fromArray(SPECIES, ca0, i + LANES), r1);
+        t1 = xw.fma(FloatVector.fromArray(SPECIES, ca1, i + LANES), t1);
+      }
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += LANES) {
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        p0 = xv.fma(FloatVector.fromArray(SPECIES, oa0, i), p0);
+        q0 = xv.fma(FloatVector.fromArray(SPECIES, oa1, i), q0);
+        r0 = xv.fma(FloatVector.fromArray(SPECIES, ca0, i), r0);
+        t0 = xv.fma(FloatVector.fromArray(SPECIES, ca1, i), t0);
+      }
+      l0 = sumLanes(p0.add(p1));
+      l1 = sumLanes(q0.add(q1));
+      c0 = sumLanes(r0.add(r1));
+      c1 = sumLanes(t0.add(t1));
+    }
+    for (int k = i; k < n; k++) {
+      float xk = x[k];
+      l0 = Math.fma(xk, oa0[k], l0);
+      l1 = Math.fma(xk, oa1[k], l1);
+      c0 = Math.fma(xk, ca0[k], c0);
+      c1 = Math.fma(xk, ca1[k], c1);
+    }
+    if (!Float.isFinite(l0) || !Float.isFinite(l1) || !Float.isFinite(c0)
+        || !Float.isFinite(c1)) {
+      return false;
+    }
+    // w * y_op + (1 - w) * y_cat = x + w alpha_op (l0 ob0 + l1 ob1)
+    //                                + (1 - w) alpha_cat (c0 cb0 + c1 cb1):
+    // four fused multiply-adds per element, one pass writing out.
+    float wo = w * op.alpha;
+    float wc = (1f - w) * cat.alpha;
+    float so0 = wo * l0;
+    float so1 = wo * l1;
+    float sc0 = wc * c0;
+    float sc1 = wc * c1;
+    float[] ob0 = op.b0;
+    float[] ob1 = op.b1;
+    float[] cb0 = cat.b0;
+    float[] cb1 = cat.b1;
+    FloatVector vo0 = FloatVector.broadcast(SPECIES, so0);
+    FloatVector vo1 = FloatVector.broadcast(SPECIES, so1);
+    FloatVector vc0 = FloatVector.broadcast(SPECIES, sc0);
+    FloatVector vc1 = FloatVector.broadcast(SPECIES, sc1);
+    int j = 0;
     int bound = SPECIES.loopBound(n);
-    for (; i < bound; i += LANES) {
-      FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
-      FloatVector yo = xv.add(FloatVector.fromArray(SPECIES, ob0, i).mul(l0)
-          .add(FloatVector.fromArray(SPECIES, ob1, i).mul(l1)).mul(alphaOp));
-      FloatVector yc = xv.add(FloatVector.fromArray(SPECIES, cb0, i).mul(c0)
-          .add(FloatVector.fromArray(SPECIES, cb1, i).mul(c1)).mul(alphaCat));
-      yo.mul(w).add(yc.mul(cw)).intoArray(out, i);
+    for (; j < bound; j += LANES) {
+      FloatVector y = FloatVector.fromArray(SPECIES, ob0, j).fma(vo0,
+          FloatVector.fromArray(SPECIES, x, j));
+      y = FloatVector.fromArray(SPECIES, ob1, j).fma(vo1, y);
+      y = FloatVector.fromArray(SPECIES, cb0, j).fma(vc0, y);
+      FloatVector.fromArray(SPECIES, cb1, j).fma(vc1, y).intoArray(out, j);
     }
-    for (; i < n; i++) {
-      float yo = x[i] + alphaOp * (l0 * ob0[i] + l1 * ob1[i]);
-      float yc = x[i] + alphaCat * (c0 * cb0[i] + c1 * cb1[i]);
-      out[i] = yo * w + yc * cw;
+    for (; j < n; j++) {
+      out[j] = Math.fma(sc1, cb1[j], Math.fma(sc0, cb0[j],
+          Math.fma(so1, ob1[j], Math.fma(so0, ob0[j], x[j]))));
     }
+    return true;
   }
 
   @Override
   public void rankOneUpdate(
       float[] b0, float[] b1, float[] g, float invNorm, float k0, float k1, int n) {
+    float s0 = k0 * invNorm;
+    float s1 = k1 * invNorm;
+    FloatVector v0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector v1 = FloatVector.broadcast(SPECIES, s1);
     int j = 0;
     int bound = SPECIES.loopBound(n);
     for (; j < bound; j += LANES) {
-      FloatVector ng = FloatVector.fromArray(SPECIES, g, j).mul(invNorm);
-      FloatVector.fromArray(SPECIES, b0, j).add(ng.mul(k0)).intoArray(b0, j);
-      FloatVector.fromArray(SPECIES, b1, j).add(ng.mul(k1)).intoArray(b1, j);
+      FloatVector gv = FloatVector.fromArray(SPECIES, g, j);
+      gv.fma(v0, FloatVector.fromArray(SPECIES, b0, j)).intoArray(b0, j);
+      gv.fma(v1, FloatVector.fromArray(SPECIES, b1, j)).intoArray(b1, j);
     }
     for (; j < n; j++) {
-      float ng = g[j] * invNorm;
-      b0[j] += k0 * ng;
-      b1[j] += k1 * ng;
+      float gj = g[j];
+      b0[j] = Math.fma(s0, gj, b0[j]);
+      b1[j] = Math.fma(s1, gj, b1[j]);
     }
   }
 }

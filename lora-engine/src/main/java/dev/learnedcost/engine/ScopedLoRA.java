@@ -267,29 +267,18 @@ public final class ScopedLoRA {
    * not finite. Reads the blend decision with the weights, inside the caller's read section.
    */
   private boolean forwardOnce(LoraPair op, LoraPair cat, float[] x, float[] y) {
-    long l = op.project(x);
-    float l0 = VectorKernel.first(l);
-    float l1 = VectorKernel.second(l);
     // A non-finite element of x always makes a projection non-finite (NaN * a = NaN,
-    // inf * a = inf or NaN), so this one check covers the whole input at no extra pass.
-    if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
-      return false;
-    }
+    // inf * a = inf or NaN), so the kernel's check of the projections covers the whole input
+    // at no extra pass.
     long n = op.adaptCount;
-    if (categoryFallback && n < FALLBACK_ADAPTATIONS) {
-      long c = cat.project(x);
-      float c0 = VectorKernel.first(c);
-      float c1 = VectorKernel.second(c);
-      if (!Float.isFinite(c0) || !Float.isFinite(c1)) {
-        return false;
-      }
-      float w = Math.min((float) n / 10f, 1f);
-      KERNEL.blendOut(x, l0, l1, op.b0, op.b1, op.alpha, c0, c1, cat.b0, cat.b1, cat.alpha, w,
-          y, dim);
-    } else {
-      op.output(x, l0, l1, y);
+    if (!categoryFallback || n >= FALLBACK_ADAPTATIONS) {
+      return op.forward(x, y);
     }
-    return true;
+    if (n == 0) {
+      // w = 0: 0 * y_op + 1 * y_cat is y_cat exactly, so the operator adapter is not read.
+      return cat.forward(x, y);
+    }
+    return KERNEL.blend(op, cat, Math.min((float) n / 10f, 1f), x, y);
   }
 
   private void finishForward(boolean finite, int opType, String name, float[] x) {
