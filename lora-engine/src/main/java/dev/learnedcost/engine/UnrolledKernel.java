@@ -77,18 +77,22 @@ final class UnrolledKernel implements VectorKernel {
 
   @Override
   public float sumSquares(float[] g, int n) {
-    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f;
+    float s0 = 0f, s1 = 0f, s2 = 0f, s3 = 0f, s4 = 0f, s5 = 0f, s6 = 0f, s7 = 0f;
     int i = 0;
-    for (; i + 3 < n; i += 4) {
+    for (; i + 7 < n; i += 8) {
       s0 = Math.fma(g[i], g[i], s0);
       s1 = Math.fma(g[i + 1], g[i + 1], s1);
       s2 = Math.fma(g[i + 2], g[i + 2], s2);
       s3 = Math.fma(g[i + 3], g[i + 3], s3);
+      s4 = Math.fma(g[i + 4], g[i + 4], s4);
+      s5 = Math.fma(g[i + 5], g[i + 5], s5);
+      s6 = Math.fma(g[i + 6], g[i + 6], s6);
+      s7 = Math.fma(g[i + 7], g[i + 7], s7);
     }
     for (; i < n; i++) {
       s0 = Math.fma(g[i], g[i], s0);
     }
-    return (s0 + s1) + (s2 + s3);
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
   }
 
   @Override
@@ -105,7 +109,7 @@ final class UnrolledKernel implements VectorKernel {
     float[] b0 = p.b0;
     float[] b1 = p.b1;
     for (int i = 0; i < n; i++) {
-      out[i] = Math.fma(s1, b1[i], Math.fma(s0, b0[i], x[i]));
+      out[i] = x[i] + (s0 * b0[i] + s1 * b1[i]);
     }
     return true;
   }
@@ -159,8 +163,7 @@ final class UnrolledKernel implements VectorKernel {
     float[] cb0 = cat.b0;
     float[] cb1 = cat.b1;
     for (int j = 0; j < n; j++) {
-      out[j] = Math.fma(sc1, cb1[j], Math.fma(sc0, cb0[j],
-          Math.fma(so1, ob1[j], Math.fma(so0, ob0[j], x[j]))));
+      out[j] = x[j] + ((so0 * ob0[j] + so1 * ob1[j]) + (sc0 * cb0[j] + sc1 * cb1[j]));
     }
     return true;
   }
@@ -171,9 +174,8 @@ final class UnrolledKernel implements VectorKernel {
     float s0 = k0 * invNorm;
     float s1 = k1 * invNorm;
     for (int j = 0; j < n; j++) {
-      float gj = g[j];
-      b0[j] = Math.fma(s0, gj, b0[j]);
-      b1[j] = Math.fma(s1, gj, b1[j]);
+      b0[j] += s0 * g[j];
+      b1[j] += s1 * g[j];
     }
   }
 }
