@@ -1,6 +1,7 @@
 package dev.learnedcost.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,12 +11,31 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loaded only by {@link Vectorization}, reflectively, when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; no other class refers to it, so the engine runs
- * without the module. Element-wise loops use the same operations in the same order as
- * {@link ScalarKernel} (no fused multiply-add), so their results are bit-identical to it; the
- * reductions ({@code dot2}, {@code sum}, {@code sumSquares}) sum lane by lane and then across
- * lanes in a fixed tree, with fused multiply-adds in the dot products, which reorders the
- * reference's sums: the results differ from it by a few ulps, well within the conformance
- * tolerance, and are deterministic (the same bits in every JIT tier, see {@code sumLanes}).
+ * without the module.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Forward: one pass over {@code x} computes both projections (two chains of fused
+ *       multiply-adds each), a fixed tree sums the lanes, then one pass writes
+ *       {@code out = fma(b1, s1, fma(b0, s0, x))} with {@code s_k = alpha * l_k} folded in
+ *       once per call. Blended forward: one pass over {@code x} for the four projections
+ *       (operator and category), then one pass of four fused multiply-adds with the blend weight
+ *       folded in too ({@code w * alpha_op * l_k}, {@code (1 - w) * alpha_cat * c_k}), instead
+ *       of two projection passes and an output pass that computes both outputs and mixes
+ *       them.</li>
+ *   <li>Cost at dim 256 with 8 lanes: the forward issues 192 vector loads and 32 stores (x, a0,
+ *       a1 in the first pass, x, b0, b1 in the second); at two loads per cycle that is 96
+ *       cycles, plus the lane reduction between the passes (about 15 cycles of dependent
+ *       shuffles and adds), about 40 ns at 2.8 GHz before any call, lock or counter. The
+ *       blended forward issues 320 loads (160 cycles, about 57 ns). So these loops are bound by
+ *       loads, not by arithmetic, and the 40 ns forward is at that bound.</li>
+ *   <li>Rounding: the projections are summed lane by lane and then across lanes in a fixed
+ *       tree, and the outputs and updates use fused multiply-adds with the scalars folded
+ *       first, so results differ from {@link ScalarKernel} (the reference's order) by a few
+ *       ulps, within the conformance tolerance. They are deterministic: the same bits in every
+ *       JIT tier (see {@code sumLanes}), and the scalar tails use {@link Math#fma} like the
+ *       vector lanes.</li>
+ * </ul>
  */
 final class PanamaKernel implements VectorKernel {
   /**
@@ -35,6 +55,16 @@ final class PanamaKernel implements VectorKernel {
   private static final VectorShuffle<Float> ROTATE_4 = rotation(4);
   private static final VectorShuffle<Float> ROTATE_2 = rotation(2);
   private static final VectorShuffle<Float> ROTATE_1 = rotation(1);
+  // For sumLanes4: swap neighbouring pairs ([2,3,0,1,6,7,4,5]) and neighbours ([1,0,3,2,...]),
+  // and masks that take the upper half ([0,0,0,0,1,1,1,1]) or every second pair
+  // ([0,0,1,1,0,0,1,1]) from the second operand of a blend.
+  private static final VectorShuffle<Float> SWAP_PAIRS =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 2);
+  private static final VectorShuffle<Float> SWAP_NEIGHBOURS =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+  private static final VectorMask<Float> UPPER_HALF =
+      VectorMask.fromLong(SPECIES, LANES == 8 ? 0xF0L : 0xCL);
+  private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(SPECIES, 0xCCL);
 
   /** Public for the reflective construction in {@link Vectorization}. */
   public PanamaKernel() {
@@ -61,6 +91,33 @@ final class PanamaKernel implements VectorKernel {
     v = v.add(v.rearrange(ROTATE_2));
     v = v.add(v.rearrange(ROTATE_1));
     return v.lane(0);
+  }
+
+  /**
+   * Sums the lanes of four vectors at once, each by the same tree of additions as
+   * {@link #sumLanes} (so the same bits: every addition has the same two operands, and float
+   * addition is commutative), returning the sums of {@code p, q, r, t} in lanes
+   * {@code 0, LANES/2, 2, LANES/2 + 2} (8 lanes) or in lanes {@code 0, 2} of the two halves'
+   * results (4 lanes; see {@link #blend}). Half the shuffles of four {@link #sumLanes} calls,
+   * and small enough that C2 inlines it into {@link #blend} without boxing a vector.
+   */
+  private static FloatVector sumLanes4(FloatVector p, FloatVector q, FloatVector r,
+      FloatVector t) {
+    // 8 lanes: fold each vector to 4 partial sums, put p's and q's in one vector (p low, q
+    // high) and r's and t's in another, fold pairs, interleave the two vectors pairwise and
+    // fold neighbours: p, r, q, t end in lanes 0, 2, 4, 6.
+    FloatVector pq = p.add(p.rearrange(ROTATE_4)).blend(q.add(q.rearrange(ROTATE_4)), UPPER_HALF);
+    FloatVector rt = r.add(r.rearrange(ROTATE_4)).blend(t.add(t.rearrange(ROTATE_4)), UPPER_HALF);
+    pq = pq.add(pq.rearrange(SWAP_PAIRS));
+    rt = rt.add(rt.rearrange(SWAP_PAIRS));
+    FloatVector all = pq.blend(rt, ODD_PAIRS);
+    return all.add(all.rearrange(SWAP_NEIGHBOURS));
+  }
+
+  /** As {@link #sumLanes4} for 4 lanes and two vectors: the sums of p and q in lanes 0 and 2. */
+  private static FloatVector sumLanes2(FloatVector p, FloatVector q) {
+    FloatVector pq = p.add(p.rearrange(ROTATE_2)).blend(q.add(q.rearrange(ROTATE_2)), UPPER_HALF);
+    return pq.add(pq.rearrange(SWAP_NEIGHBOURS));
   }
 
   @Override
@@ -229,10 +286,20 @@ final class PanamaKernel implements VectorKernel {
         r0 = xv.fma(FloatVector.fromArray(SPECIES, ca0, i), r0);
         t0 = xv.fma(FloatVector.fromArray(SPECIES, ca1, i), t0);
       }
-      l0 = sumLanes(p0.add(p1));
-      l1 = sumLanes(q0.add(q1));
-      c0 = sumLanes(r0.add(r1));
-      c1 = sumLanes(t0.add(t1));
+      if (LANES == 8) {
+        FloatVector sums = sumLanes4(p0.add(p1), q0.add(q1), r0.add(r1), t0.add(t1));
+        l0 = sums.lane(0);
+        c0 = sums.lane(2);
+        l1 = sums.lane(4);
+        c1 = sums.lane(6);
+      } else {
+        FloatVector ops = sumLanes2(p0.add(p1), q0.add(q1));
+        FloatVector cats = sumLanes2(r0.add(r1), t0.add(t1));
+        l0 = ops.lane(0);
+        l1 = ops.lane(2);
+        c0 = cats.lane(0);
+        c1 = cats.lane(2);
+      }
     }
     for (int k = i; k < n; k++) {
       float xk = x[k];
@@ -250,32 +317,37 @@ final class PanamaKernel implements VectorKernel {
     // four fused multiply-adds per element, one pass writing out.
     float wo = w * op.alpha;
     float wc = (1f - w) * cat.alpha;
-    float so0 = wo * l0;
-    float so1 = wo * l1;
-    float sc0 = wc * c0;
-    float sc1 = wc * c1;
-    float[] ob0 = op.b0;
-    float[] ob1 = op.b1;
-    float[] cb0 = cat.b0;
-    float[] cb1 = cat.b1;
-    FloatVector vo0 = FloatVector.broadcast(SPECIES, so0);
-    FloatVector vo1 = FloatVector.broadcast(SPECIES, so1);
-    FloatVector vc0 = FloatVector.broadcast(SPECIES, sc0);
-    FloatVector vc1 = FloatVector.broadcast(SPECIES, sc1);
+    blendOut(x, wo * l0, op.b0, wo * l1, op.b1, wc * c0, cat.b0, wc * c1, cat.b1, out, n);
+    return true;
+  }
+
+  /**
+   * {@code out = x + s0 b0 + s1 b1 + t0 c0 + t1 c1}, four fused multiply-adds per element. A
+   * method of its own so that {@link #blend} stays small enough for C2 to inline all four lane
+   * reductions: with this loop inline, the fourth hit C2's node-count cutoff, its vector was
+   * boxed and the blended forward allocated 64 bytes per call (seen with
+   * {@code -XX:+PrintInlining} and JMH {@code -prof gc}). Only scalars cross this call.
+   */
+  private static void blendOut(
+      float[] x, float s0, float[] b0, float s1, float[] b1, float t0, float[] c0, float t1,
+      float[] c1, float[] out, int n) {
+    FloatVector vs0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector vs1 = FloatVector.broadcast(SPECIES, s1);
+    FloatVector vt0 = FloatVector.broadcast(SPECIES, t0);
+    FloatVector vt1 = FloatVector.broadcast(SPECIES, t1);
     int j = 0;
     int bound = SPECIES.loopBound(n);
     for (; j < bound; j += LANES) {
-      FloatVector y = FloatVector.fromArray(SPECIES, ob0, j).fma(vo0,
+      FloatVector y = FloatVector.fromArray(SPECIES, b0, j).fma(vs0,
           FloatVector.fromArray(SPECIES, x, j));
-      y = FloatVector.fromArray(SPECIES, ob1, j).fma(vo1, y);
-      y = FloatVector.fromArray(SPECIES, cb0, j).fma(vc0, y);
-      FloatVector.fromArray(SPECIES, cb1, j).fma(vc1, y).intoArray(out, j);
+      y = FloatVector.fromArray(SPECIES, b1, j).fma(vs1, y);
+      y = FloatVector.fromArray(SPECIES, c0, j).fma(vt0, y);
+      FloatVector.fromArray(SPECIES, c1, j).fma(vt1, y).intoArray(out, j);
     }
     for (; j < n; j++) {
-      out[j] = Math.fma(sc1, cb1[j], Math.fma(sc0, cb0[j],
-          Math.fma(so1, ob1[j], Math.fma(so0, ob0[j], x[j]))));
+      out[j] = Math.fma(t1, c1[j], Math.fma(t0, c0[j], Math.fma(s1, b1[j], Math.fma(s0, b0[j],
+          x[j]))));
     }
-    return true;
   }
 
   @Override

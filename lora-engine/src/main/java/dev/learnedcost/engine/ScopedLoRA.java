@@ -24,10 +24,17 @@ import java.util.concurrent.locks.StampedLock;
  *       the operator adapter; {@link #totalAdaptCount()} sums operator adapters, not categories;
  *       {@link #resetScope(int)} clears one operator adapter and its forward count but not its
  *       category adapter.</li>
- *   <li>Cost: a forward is one fused projection pass (both columns of A) per adapter involved
- *       (one, or two while blending) and one output pass, with no allocation on the buffer and
- *       {@code forwardInto} paths. The loops run on {@link Vectorization#kernelName() the active
- *       kernel}: SIMD when the JVM has {@code jdk.incubator.vector}, else scalar.</li>
+ *   <li>Cost: a forward is one pass over {@code x} for the projections and one output pass.
+ *       Without a blend, one adapter's two projections; at {@code w = 0} (no history of its
+ *       own) the category adapter alone ({@code 0 * y_op + 1 * y_cat} without reading y_op); while
+ *       blending ({@code 0 < w < 1}) one pass computes the four projections (operator and
+ *       category) and one pass writes
+ *       {@code x + w alpha (l0 b0 + l1 b1)_op + (1 - w) alpha (c0 b0 + c1 b1)_cat}, with the
+ *       weights folded into four scalars once per call (on the bit-exact scalar kernel the two
+ *       outputs are computed and mixed as the reference does). No allocation on the buffer and
+ *       {@code forwardInto} paths. The loops run on {@link Vectorization#kernelName() the
+ *       active kernel}: SIMD when the JVM has {@code jdk.incubator.vector}, else plain Java
+ *       with independent partial sums.</li>
  * </ul>
  *
  * <h2>Concurrency: a sequence lock</h2>
