@@ -76,8 +76,17 @@ final class Checks {
     return v;
   }
 
-  /** Checks every element of {@code v} for NaN and infinity (a full scan). */
+  /**
+   * Checks every element of {@code v} for NaN and infinity. The common case, all finite, costs
+   * one pass of the active kernel's sum of squares (SIMD or independent chains, against a
+   * compare and branch per element): a NaN or an infinity always makes that sum non-finite.
+   * Only when it is not finite (a bad element, or finite elements whose squares overflow) does
+   * the element-by-element scan run, to name the first bad element or to find none.
+   */
   static float[] allFinite(String name, float[] v) {
+    if (Float.isFinite(Vectorization.kernel().sumSquares(v, v.length))) {
+      return v;
+    }
     for (int i = 0; i < v.length; i++) {
       if (!Float.isFinite(v[i])) {
         throw new IllegalArgumentException(name + "[" + i + "] must be finite, got " + v[i]);

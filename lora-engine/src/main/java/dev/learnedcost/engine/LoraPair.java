@@ -10,15 +10,17 @@ package dev.learnedcost.engine;
  *       {@code b0, b1}, each a {@code float[dim]}, so every loop is a unit-stride pass over
  *       primitive arrays. The reference stores B with 256 columns whatever the dimension; only
  *       the first {@code dim} ever matter, so we store {@code dim}.</li>
- *   <li>Forward: {@code y_i = x_i + alpha * (l0 * b0_i + l1 * b1_i)} with {@code l_k = x . a_k},
- *       summed left to right exactly as the reference, so results are bit-identical.</li>
+ *   <li>Forward: {@code y_i = x_i + alpha * (l0 * b0_i + l1 * b1_i)} with {@code l_k = x . a_k};
+ *       on the scalar kernel summed left to right exactly as the reference, so results are
+ *       bit-identical; the other kernels reorder the sums and fold {@code alpha} into
+ *       {@code l_k} (within the conformance tolerance).</li>
  *   <li>Reference adapt: {@code B_k += lr * colsum(a_k) * g / |g|} with the reference's
  *       approximate norm; skipped (and not counted) when {@code |g|^2 < 1e-16}. It ignores the
  *       input, so it cannot fit a target: see the supervised step for that.</li>
  *   <li>Cost: forward is one fused pass for both projections and one output pass; the reference
  *       adapt needs {@code colsum(A)}, which only changes when A does, so it is cached
- *       ({@link #refreshColumnSums()}, lazily after a supervised step) and adapt is one pass over {@code g} for its norm (done by
- *       the caller) plus one update pass.</li>
+ *       ({@link #refreshColumnSums()}, lazily after a supervised step) and adapt is one pass
+ *       over {@code g} for its norm (done by the caller) plus one update pass.</li>
  *   <li>The loops run on {@link Vectorization#kernel()}.</li>
  *   <li>Not thread-safe; the owning {@link MicroLoRA} or {@link ScopedLoRA} guards it.</li>
  * </ul>
@@ -57,26 +59,12 @@ final class LoraPair {
   }
 
   /**
-   * Returns {@code x . a0} and {@code x . a1} packed as {@link VectorKernel#pack} (one pass over
-   * {@code x}; each sum left to right on the scalar kernel).
+   * Writes this adapter's output {@code x + alpha * (x A) B} into {@code out} with one pass over
+   * {@code x} for both projections and one output pass; returns false, with {@code out}
+   * untouched, if a projection is not finite.
    */
-  long project(float[] x) {
-    return KERNEL.dot2(x, a0, a1, dim);
-  }
-
-  /** {@code x . a0}, exactly as {@link #project} computes it. */
-  float project0(float[] x) {
-    return VectorKernel.first(project(x));
-  }
-
-  /** {@code x . a1}, exactly as {@link #project} computes it. */
-  float project1(float[] x) {
-    return VectorKernel.second(project(x));
-  }
-
-  /** Writes {@code x + alpha * (l0 * b0 + l1 * b1)} into {@code out}. */
-  void output(float[] x, float l0, float l1, float[] out) {
-    KERNEL.lowRankOut(x, l0, l1, b0, b1, alpha, out, dim);
+  boolean forward(float[] x, float[] out) {
+    return KERNEL.forward(this, x, out);
   }
 
   /**

@@ -158,16 +158,10 @@ public final class MicroLoRA {
 
   /** Computes the output; false (output untouched) if a projection is not finite. */
   private static boolean forwardOnce(LoraPair p, float[] x, float[] y) {
-    long l = p.project(x);
-    float l0 = VectorKernel.first(l);
-    float l1 = VectorKernel.second(l);
     // A non-finite element of x always makes a projection non-finite (NaN * a = NaN,
-    // inf * a = inf or NaN), so this one check covers the whole input at no extra pass.
-    if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
-      return false;
-    }
-    p.output(x, l0, l1, y);
-    return true;
+    // inf * a = inf or NaN), so the kernel's check of the projections covers the whole input
+    // at no extra pass.
+    return p.forward(x, y);
   }
 
   private void finishForward(boolean finite, String name, float[] x) {

@@ -1,6 +1,7 @@
 package dev.learnedcost.engine;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -10,12 +11,31 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Loaded only by {@link Vectorization}, reflectively, when the JVM was started with
  * {@code --add-modules jdk.incubator.vector}; no other class refers to it, so the engine runs
- * without the module. Element-wise loops use the same operations in the same order as
- * {@link ScalarKernel} (no fused multiply-add), so their results are bit-identical to it; the
- * reductions ({@code dot2}, {@code sum}, {@code sumSquares}) sum lane by lane and then across
- * lanes in a fixed tree, with fused multiply-adds in the dot products, which reorders the
- * reference's sums: the results differ from it by a few ulps, well within the conformance
- * tolerance, and are deterministic (the same bits in every JIT tier, see {@code sumLanes}).
+ * without the module.
+ *
+ * <h2>Design notes</h2>
+ * <ul>
+ *   <li>Forward: one pass over {@code x} computes both projections (two chains of fused
+ *       multiply-adds each), a fixed tree sums the lanes, then one pass writes
+ *       {@code out = fma(b1, s1, fma(b0, s0, x))} with {@code s_k = alpha * l_k} folded in
+ *       once per call. Blended forward: one pass over {@code x} for the four projections
+ *       (operator and category), then one pass of four fused multiply-adds with the blend weight
+ *       folded in too ({@code w * alpha_op * l_k}, {@code (1 - w) * alpha_cat * c_k}), instead
+ *       of two projection passes and an output pass that computes both outputs and mixes
+ *       them.</li>
+ *   <li>Cost at dim 256 with 8 lanes: the forward issues 192 vector loads and 32 stores (x, a0,
+ *       a1 in the first pass, x, b0, b1 in the second); at two loads per cycle that is 96
+ *       cycles, plus the lane reduction between the passes (about 15 cycles of dependent
+ *       shuffles and adds), about 40 ns at 2.8 GHz before any call, lock or counter. The
+ *       blended forward issues 320 loads (160 cycles, about 57 ns). So these loops are bound by
+ *       loads, not by arithmetic, and the 40 ns forward is at that bound.</li>
+ *   <li>Rounding: the projections are summed lane by lane and then across lanes in a fixed
+ *       tree, and the outputs and updates use fused multiply-adds with the scalars folded
+ *       first, so results differ from {@link ScalarKernel} (the reference's order) by a few
+ *       ulps, within the conformance tolerance. They are deterministic: the same bits in every
+ *       JIT tier (see {@code sumLanes}), and the scalar tails use {@link Math#fma} like the
+ *       vector lanes.</li>
+ * </ul>
  */
 final class PanamaKernel implements VectorKernel {
   /**
@@ -35,6 +55,16 @@ final class PanamaKernel implements VectorKernel {
   private static final VectorShuffle<Float> ROTATE_4 = rotation(4);
   private static final VectorShuffle<Float> ROTATE_2 = rotation(2);
   private static final VectorShuffle<Float> ROTATE_1 = rotation(1);
+  // For sumLanes4: swap neighbouring pairs ([2,3,0,1,6,7,4,5]) and neighbours ([1,0,3,2,...]),
+  // and masks that take the upper half ([0,0,0,0,1,1,1,1]) or every second pair
+  // ([0,0,1,1,0,0,1,1]) from the second operand of a blend.
+  private static final VectorShuffle<Float> SWAP_PAIRS =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 2);
+  private static final VectorShuffle<Float> SWAP_NEIGHBOURS =
+      VectorShuffle.fromOp(SPECIES, i -> i ^ 1);
+  private static final VectorMask<Float> UPPER_HALF =
+      VectorMask.fromLong(SPECIES, LANES == 8 ? 0xF0L : 0xCL);
+  private static final VectorMask<Float> ODD_PAIRS = VectorMask.fromLong(SPECIES, 0xCCL);
 
   /** Public for the reflective construction in {@link Vectorization}. */
   public PanamaKernel() {
@@ -61,6 +91,33 @@ final class PanamaKernel implements VectorKernel {
     v = v.add(v.rearrange(ROTATE_2));
     v = v.add(v.rearrange(ROTATE_1));
     return v.lane(0);
+  }
+
+  /**
+   * Sums the lanes of four vectors at once, each by the same tree of additions as
+   * {@link #sumLanes} (so the same bits: every addition has the same two operands, and float
+   * addition is commutative), returning the sums of {@code p, q, r, t} in lanes
+   * {@code 0, LANES/2, 2, LANES/2 + 2} (8 lanes) or in lanes {@code 0, 2} of the two halves'
+   * results (4 lanes; see {@link #blend}). Half the shuffles of four {@link #sumLanes} calls,
+   * and small enough that C2 inlines it into {@link #blend} without boxing a vector.
+   */
+  private static FloatVector sumLanes4(FloatVector p, FloatVector q, FloatVector r,
+      FloatVector t) {
+    // 8 lanes: fold each vector to 4 partial sums, put p's and q's in one vector (p low, q
+    // high) and r's and t's in another, fold pairs, interleave the two vectors pairwise and
+    // fold neighbours: p, r, q, t end in lanes 0, 2, 4, 6.
+    FloatVector pq = p.add(p.rearrange(ROTATE_4)).blend(q.add(q.rearrange(ROTATE_4)), UPPER_HALF);
+    FloatVector rt = r.add(r.rearrange(ROTATE_4)).blend(t.add(t.rearrange(ROTATE_4)), UPPER_HALF);
+    pq = pq.add(pq.rearrange(SWAP_PAIRS));
+    rt = rt.add(rt.rearrange(SWAP_PAIRS));
+    FloatVector all = pq.blend(rt, ODD_PAIRS);
+    return all.add(all.rearrange(SWAP_NEIGHBOURS));
+  }
+
+  /** As {@link #sumLanes4} for 4 lanes and two vectors: the sums of p and q in lanes 0 and 2. */
+  private static FloatVector sumLanes2(FloatVector p, FloatVector q) {
+    FloatVector pq = p.add(p.rearrange(ROTATE_2)).blend(q.add(q.rearrange(ROTATE_2)), UPPER_HALF);
+    return pq.add(pq.rearrange(SWAP_NEIGHBOURS));
   }
 
   @Override
@@ -98,8 +155,8 @@ final class PanamaKernel implements VectorKernel {
       s1 = sumLanes(acc1.add(acc3));
     }
     for (; i < n; i++) {
-      s0 += x[i] * a0[i];
-      s1 += x[i] * a1[i];
+      s0 = Math.fma(x[i], a0[i], s0);
+      s1 = Math.fma(x[i], a1[i], s1);
     }
     return VectorKernel.pack(s0, s1);
   }
@@ -127,79 +184,190 @@ final class PanamaKernel implements VectorKernel {
     int i = 0;
     float s = 0f;
     if (n >= LANES) {
+      // Four chains: one chain of 32 dependent fused multiply-adds (4 cycles each) would take
+      // longer than the 32 loads at dim 256.
       FloatVector acc0 = FloatVector.zero(SPECIES);
       FloatVector acc1 = FloatVector.zero(SPECIES);
-      int bound2 = n - 2 * LANES;
-      for (; i <= bound2; i += 2 * LANES) {
-        FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
-        FloatVector gw = FloatVector.fromArray(SPECIES, g, i + LANES);
-        acc0 = gv.fma(gv, acc0);
-        acc1 = gw.fma(gw, acc1);
+      FloatVector acc2 = FloatVector.zero(SPECIES);
+      FloatVector acc3 = FloatVector.zero(SPECIES);
+      int bound4 = n - 4 * LANES;
+      for (; i <= bound4; i += 4 * LANES) {
+        FloatVector g0 = FloatVector.fromArray(SPECIES, g, i);
+        FloatVector g1 = FloatVector.fromArray(SPECIES, g, i + LANES);
+        FloatVector g2 = FloatVector.fromArray(SPECIES, g, i + 2 * LANES);
+        FloatVector g3 = FloatVector.fromArray(SPECIES, g, i + 3 * LANES);
+        acc0 = g0.fma(g0, acc0);
+        acc1 = g1.fma(g1, acc1);
+        acc2 = g2.fma(g2, acc2);
+        acc3 = g3.fma(g3, acc3);
       }
       int bound = SPECIES.loopBound(n);
       for (; i < bound; i += LANES) {
         FloatVector gv = FloatVector.fromArray(SPECIES, g, i);
         acc0 = gv.fma(gv, acc0);
       }
-      s = sumLanes(acc0.add(acc1));
+      s = sumLanes(acc0.add(acc1).add(acc2.add(acc3)));
     }
     for (; i < n; i++) {
-      s += g[i] * g[i];
+      s = Math.fma(g[i], g[i], s);
     }
     return s;
   }
 
   @Override
-  public void lowRankOut(
-      float[] x, float l0, float l1, float[] b0, float[] b1, float alpha, float[] out, int n) {
+  public boolean forward(LoraPair p, float[] x, float[] out) {
+    int n = p.dim;
+    long l = dot2(x, p.a0, p.a1, n);
+    float l0 = VectorKernel.first(l);
+    float l1 = VectorKernel.second(l);
+    if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
+      return false;
+    }
+    float s0 = p.alpha * l0;
+    float s1 = p.alpha * l1;
+    float[] b0 = p.b0;
+    float[] b1 = p.b1;
+    FloatVector v0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector v1 = FloatVector.broadcast(SPECIES, s1);
     int i = 0;
     int bound = SPECIES.loopBound(n);
     for (; i < bound; i += LANES) {
-      FloatVector d = FloatVector.fromArray(SPECIES, b0, i).mul(l0)
-          .add(FloatVector.fromArray(SPECIES, b1, i).mul(l1));
-      FloatVector.fromArray(SPECIES, x, i).add(d.mul(alpha)).intoArray(out, i);
+      FloatVector.fromArray(SPECIES, b1, i).fma(v1,
+              FloatVector.fromArray(SPECIES, b0, i).fma(v0, FloatVector.fromArray(SPECIES, x, i)))
+          .intoArray(out, i);
     }
     for (; i < n; i++) {
-      out[i] = x[i] + alpha * (l0 * b0[i] + l1 * b1[i]);
+      out[i] = Math.fma(s1, b1[i], Math.fma(s0, b0[i], x[i]));
     }
+    return true;
   }
 
   @Override
-  public void blendOut(
-      float[] x, float l0, float l1, float[] ob0, float[] ob1, float alphaOp,
-      float c0, float c1, float[] cb0, float[] cb1, float alphaCat, float w, float[] out, int n) {
-    float cw = 1f - w;
+  public boolean blend(LoraPair op, LoraPair cat, float w, float[] x, float[] out) {
+    int n = op.dim;
+    float[] oa0 = op.a0;
+    float[] oa1 = op.a1;
+    float[] ca0 = cat.a0;
+    float[] ca1 = cat.a1;
+    float l0 = 0f;
+    float l1 = 0f;
+    float c0 = 0f;
+    float c1 = 0f;
     int i = 0;
-    int bound = SPECIES.loopBound(n);
-    for (; i < bound; i += LANES) {
-      FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
-      FloatVector yo = xv.add(FloatVector.fromArray(SPECIES, ob0, i).mul(l0)
-          .add(FloatVector.fromArray(SPECIES, ob1, i).mul(l1)).mul(alphaOp));
-      FloatVector yc = xv.add(FloatVector.fromArray(SPECIES, cb0, i).mul(c0)
-          .add(FloatVector.fromArray(SPECIES, cb1, i).mul(c1)).mul(alphaCat));
-      yo.mul(w).add(yc.mul(cw)).intoArray(out, i);
+    if (n >= LANES) {
+      // One pass over x for the four projections, two chains each (five loads feed four
+      // fused multiply-adds, so the loop is bound by loads, not by the chains' latency).
+      FloatVector p0 = FloatVector.zero(SPECIES);
+      FloatVector p1 = FloatVector.zero(SPECIES);
+      FloatVector q0 = FloatVector.zero(SPECIES);
+      FloatVector q1 = FloatVector.zero(SPECIES);
+      FloatVector r0 = FloatVector.zero(SPECIES);
+      FloatVector r1 = FloatVector.zero(SPECIES);
+      FloatVector t0 = FloatVector.zero(SPECIES);
+      FloatVector t1 = FloatVector.zero(SPECIES);
+      int bound2 = n - 2 * LANES;
+      for (; i <= bound2; i += 2 * LANES) {
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        FloatVector xw = FloatVector.fromArray(SPECIES, x, i + LANES);
+        p0 = xv.fma(FloatVector.fromArray(SPECIES, oa0, i), p0);
+        q0 = xv.fma(FloatVector.fromArray(SPECIES, oa1, i), q0);
+        r0 = xv.fma(FloatVector.fromArray(SPECIES, ca0, i), r0);
+        t0 = xv.fma(FloatVector.fromArray(SPECIES, ca1, i), t0);
+        p1 = xw.fma(FloatVector.fromArray(SPECIES, oa0, i + LANES), p1);
+        q1 = xw.fma(FloatVector.fromArray(SPECIES, oa1, i + LANES), q1);
+        r1 = xw.fma(FloatVector.fromArray(SPECIES, ca0, i + LANES), r1);
+        t1 = xw.fma(FloatVector.fromArray(SPECIES, ca1, i + LANES), t1);
+      }
+      int bound = SPECIES.loopBound(n);
+      for (; i < bound; i += LANES) {
+        FloatVector xv = FloatVector.fromArray(SPECIES, x, i);
+        p0 = xv.fma(FloatVector.fromArray(SPECIES, oa0, i), p0);
+        q0 = xv.fma(FloatVector.fromArray(SPECIES, oa1, i), q0);
+        r0 = xv.fma(FloatVector.fromArray(SPECIES, ca0, i), r0);
+        t0 = xv.fma(FloatVector.fromArray(SPECIES, ca1, i), t0);
+      }
+      if (LANES == 8) {
+        FloatVector sums = sumLanes4(p0.add(p1), q0.add(q1), r0.add(r1), t0.add(t1));
+        l0 = sums.lane(0);
+        c0 = sums.lane(2);
+        l1 = sums.lane(4);
+        c1 = sums.lane(6);
+      } else {
+        FloatVector ops = sumLanes2(p0.add(p1), q0.add(q1));
+        FloatVector cats = sumLanes2(r0.add(r1), t0.add(t1));
+        l0 = ops.lane(0);
+        l1 = ops.lane(2);
+        c0 = cats.lane(0);
+        c1 = cats.lane(2);
+      }
     }
-    for (; i < n; i++) {
-      float yo = x[i] + alphaOp * (l0 * ob0[i] + l1 * ob1[i]);
-      float yc = x[i] + alphaCat * (c0 * cb0[i] + c1 * cb1[i]);
-      out[i] = yo * w + yc * cw;
+    for (int k = i; k < n; k++) {
+      float xk = x[k];
+      l0 = Math.fma(xk, oa0[k], l0);
+      l1 = Math.fma(xk, oa1[k], l1);
+      c0 = Math.fma(xk, ca0[k], c0);
+      c1 = Math.fma(xk, ca1[k], c1);
+    }
+    if (!Float.isFinite(l0) || !Float.isFinite(l1) || !Float.isFinite(c0)
+        || !Float.isFinite(c1)) {
+      return false;
+    }
+    // w * y_op + (1 - w) * y_cat = x + w alpha_op (l0 ob0 + l1 ob1)
+    //                                + (1 - w) alpha_cat (c0 cb0 + c1 cb1):
+    // four fused multiply-adds per element, one pass writing out.
+    float wo = w * op.alpha;
+    float wc = (1f - w) * cat.alpha;
+    blendOut(x, wo * l0, op.b0, wo * l1, op.b1, wc * c0, cat.b0, wc * c1, cat.b1, out, n);
+    return true;
+  }
+
+  /**
+   * {@code out = x + s0 b0 + s1 b1 + t0 c0 + t1 c1}, four fused multiply-adds per element. A
+   * method of its own so that {@link #blend} stays small enough for C2 to inline all four lane
+   * reductions: with this loop inline, the fourth hit C2's node-count cutoff, its vector was
+   * boxed and the blended forward allocated 64 bytes per call (seen with
+   * {@code -XX:+PrintInlining} and JMH {@code -prof gc}). Only scalars cross this call.
+   */
+  private static void blendOut(
+      float[] x, float s0, float[] b0, float s1, float[] b1, float t0, float[] c0, float t1,
+      float[] c1, float[] out, int n) {
+    FloatVector vs0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector vs1 = FloatVector.broadcast(SPECIES, s1);
+    FloatVector vt0 = FloatVector.broadcast(SPECIES, t0);
+    FloatVector vt1 = FloatVector.broadcast(SPECIES, t1);
+    int j = 0;
+    int bound = SPECIES.loopBound(n);
+    for (; j < bound; j += LANES) {
+      FloatVector y = FloatVector.fromArray(SPECIES, b0, j).fma(vs0,
+          FloatVector.fromArray(SPECIES, x, j));
+      y = FloatVector.fromArray(SPECIES, b1, j).fma(vs1, y);
+      y = FloatVector.fromArray(SPECIES, c0, j).fma(vt0, y);
+      FloatVector.fromArray(SPECIES, c1, j).fma(vt1, y).intoArray(out, j);
+    }
+    for (; j < n; j++) {
+      out[j] = Math.fma(t1, c1[j], Math.fma(t0, c0[j], Math.fma(s1, b1[j], Math.fma(s0, b0[j],
+          x[j]))));
     }
   }
 
   @Override
   public void rankOneUpdate(
       float[] b0, float[] b1, float[] g, float invNorm, float k0, float k1, int n) {
+    float s0 = k0 * invNorm;
+    float s1 = k1 * invNorm;
+    FloatVector v0 = FloatVector.broadcast(SPECIES, s0);
+    FloatVector v1 = FloatVector.broadcast(SPECIES, s1);
     int j = 0;
     int bound = SPECIES.loopBound(n);
     for (; j < bound; j += LANES) {
-      FloatVector ng = FloatVector.fromArray(SPECIES, g, j).mul(invNorm);
-      FloatVector.fromArray(SPECIES, b0, j).add(ng.mul(k0)).intoArray(b0, j);
-      FloatVector.fromArray(SPECIES, b1, j).add(ng.mul(k1)).intoArray(b1, j);
+      FloatVector gv = FloatVector.fromArray(SPECIES, g, j);
+      gv.fma(v0, FloatVector.fromArray(SPECIES, b0, j)).intoArray(b0, j);
+      gv.fma(v1, FloatVector.fromArray(SPECIES, b1, j)).intoArray(b1, j);
     }
     for (; j < n; j++) {
-      float ng = g[j] * invNorm;
-      b0[j] += k0 * ng;
-      b1[j] += k1 * ng;
+      float gj = g[j];
+      b0[j] = Math.fma(s0, gj, b0[j]);
+      b1[j] = Math.fma(s1, gj, b1[j]);
     }
   }
 }

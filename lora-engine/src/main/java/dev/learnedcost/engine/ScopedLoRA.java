@@ -24,10 +24,17 @@ import java.util.concurrent.locks.StampedLock;
  *       the operator adapter; {@link #totalAdaptCount()} sums operator adapters, not categories;
  *       {@link #resetScope(int)} clears one operator adapter and its forward count but not its
  *       category adapter.</li>
- *   <li>Cost: a forward is one fused projection pass (both columns of A) per adapter involved
- *       (one, or two while blending) and one output pass, with no allocation on the buffer and
- *       {@code forwardInto} paths. The loops run on {@link Vectorization#kernelName() the active
- *       kernel}: SIMD when the JVM has {@code jdk.incubator.vector}, else scalar.</li>
+ *   <li>Cost: a forward is one pass over {@code x} for the projections and one output pass.
+ *       Without a blend, one adapter's two projections; at {@code w = 0} (no history of its
+ *       own) the category adapter alone ({@code 0 * y_op + 1 * y_cat} without reading y_op); while
+ *       blending ({@code 0 < w < 1}) one pass computes the four projections (operator and
+ *       category) and one pass writes
+ *       {@code x + w alpha (l0 b0 + l1 b1)_op + (1 - w) alpha (c0 b0 + c1 b1)_cat}, with the
+ *       weights folded into four scalars once per call (on the bit-exact scalar kernel the two
+ *       outputs are computed and mixed as the reference does). No allocation on the buffer and
+ *       {@code forwardInto} paths. The loops run on {@link Vectorization#kernelName() the
+ *       active kernel}: SIMD when the JVM has {@code jdk.incubator.vector}, else plain Java
+ *       with independent partial sums.</li>
  * </ul>
  *
  * <h2>Concurrency: a sequence lock</h2>
@@ -267,29 +274,18 @@ public final class ScopedLoRA {
    * not finite. Reads the blend decision with the weights, inside the caller's read section.
    */
   private boolean forwardOnce(LoraPair op, LoraPair cat, float[] x, float[] y) {
-    long l = op.project(x);
-    float l0 = VectorKernel.first(l);
-    float l1 = VectorKernel.second(l);
     // A non-finite element of x always makes a projection non-finite (NaN * a = NaN,
-    // inf * a = inf or NaN), so this one check covers the whole input at no extra pass.
-    if (!Float.isFinite(l0) || !Float.isFinite(l1)) {
-      return false;
-    }
+    // inf * a = inf or NaN), so the kernel's check of the projections covers the whole input
+    // at no extra pass.
     long n = op.adaptCount;
-    if (categoryFallback && n < FALLBACK_ADAPTATIONS) {
-      long c = cat.project(x);
-      float c0 = VectorKernel.first(c);
-      float c1 = VectorKernel.second(c);
-      if (!Float.isFinite(c0) || !Float.isFinite(c1)) {
-        return false;
-      }
-      float w = Math.min((float) n / 10f, 1f);
-      KERNEL.blendOut(x, l0, l1, op.b0, op.b1, op.alpha, c0, c1, cat.b0, cat.b1, cat.alpha, w,
-          y, dim);
-    } else {
-      op.output(x, l0, l1, y);
+    if (!categoryFallback || n >= FALLBACK_ADAPTATIONS) {
+      return op.forward(x, y);
     }
-    return true;
+    if (n == 0) {
+      // w = 0: 0 * y_op + 1 * y_cat is y_cat exactly, so the operator adapter is not read.
+      return cat.forward(x, y);
+    }
+    return KERNEL.blend(op, cat, Math.min((float) n / 10f, 1f), x, y);
   }
 
   private void finishForward(boolean finite, int opType, String name, float[] x) {

@@ -2,12 +2,15 @@ package dev.learnedcost.engine;
 
 /**
  * The engine's inner loops, one implementation per strategy: {@link ScalarKernel} (plain Java,
- * the reference's summation order, bit-identical to it) and {@code PanamaKernel}
- * ({@code jdk.incubator.vector}, reordered sums, within the conformance tolerance).
+ * the reference's summation order, bit-identical to it), {@link UnrolledKernel} (plain Java,
+ * independent partial sums and fused multiply-adds) and {@code PanamaKernel}
+ * ({@code jdk.incubator.vector}); the last two round differently from the reference, within the
+ * conformance tolerance.
  *
- * <p>Every method reads and writes only the first {@code n} elements of its arrays, allocates
- * nothing and checks nothing: callers validate up front. The instance in use is
- * {@link Vectorization#kernel()}, chosen once per JVM.
+ * <p>Every method reads and writes only the first {@code n} (or {@code dim}) elements of its
+ * arrays, allocates nothing and checks nothing: callers validate up front. The instance in use
+ * is {@link Vectorization#kernel()}, chosen once per JVM and held in {@code static final}
+ * fields, so each call site sees one implementation and the JIT inlines it.
  */
 interface VectorKernel {
   /** Returns a short name for logs and benchmarks ({@code "scalar"}, {@code "panama-256"}). */
@@ -25,18 +28,22 @@ interface VectorKernel {
   /** Returns {@code sum_i g_i^2}. */
   float sumSquares(float[] g, int n);
 
-  /** {@code out_i = x_i + alpha * (l0 * b0_i + l1 * b1_i)}. {@code out} may be {@code x}. */
-  void lowRankOut(
-      float[] x, float l0, float l1, float[] b0, float[] b1, float alpha, float[] out, int n);
+  /**
+   * The forward pass of one adapter: {@code out_i = x_i + alpha * (l0 * b0_i + l1 * b1_i)} with
+   * {@code l_k = x . a_k}. Returns false, with {@code out} untouched, if {@code l0} or {@code l1}
+   * is not finite, which is how a non-finite element of {@code x} shows (NaN or infinity times
+   * any weight, zero included, is NaN or infinite, and so is every sum it enters).
+   * {@code out} may be {@code x}.
+   */
+  boolean forward(LoraPair p, float[] x, float[] out);
 
   /**
-   * {@code out_i = w * (x_i + alphaOp * (l0 * ob0_i + l1 * ob1_i))
-   * + (1 - w) * (x_i + alphaCat * (c0 * cb0_i + c1 * cb1_i))}: the blended output of an operator
-   * adapter and its category adapter. {@code out} may not be {@code x}.
+   * The blended forward pass {@code out = w * y_op + (1 - w) * y_cat}, where {@code y_op} and
+   * {@code y_cat} are {@link #forward} of the operator and the category adapter, with
+   * {@code 0 <= w < 1}. Returns false, with {@code out} untouched, if any of the four projections
+   * is not finite. {@code out} may not be {@code x}.
    */
-  void blendOut(
-      float[] x, float l0, float l1, float[] ob0, float[] ob1, float alphaOp,
-      float c0, float c1, float[] cb0, float[] cb1, float alphaCat, float w, float[] out, int n);
+  boolean blend(LoraPair op, LoraPair cat, float w, float[] x, float[] out);
 
   /** {@code b0_j += k0 * (g_j * invNorm); b1_j += k1 * (g_j * invNorm)}. */
   void rankOneUpdate(float[] b0, float[] b1, float[] g, float invNorm, float k0, float k1, int n);

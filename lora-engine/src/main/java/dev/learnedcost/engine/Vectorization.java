@@ -7,8 +7,8 @@ import java.util.Locale;
  * pattern).
  *
  * <p>With {@code --add-modules jdk.incubator.vector} on the command line the engine uses SIMD
- * kernels on the platform's preferred vector width; without it, plain Java whose reductions use
- * eight partial sums ({@link UnrolledKernel}). The system property {@value #KERNEL_PROPERTY}
+ * kernels on the platform's preferred vector width (capped at 256 bits); without it, plain Java
+ * whose reductions use independent partial sums of fused multiply-adds ({@link UnrolledKernel}). The system property {@value #KERNEL_PROPERTY}
  * overrides the choice: {@code auto} (default), {@code scalar} (the reference's summation order
  * bit for bit), {@code unrolled}, or {@code panama} (which fails if the module is absent rather
  * than silently running other code). Every kernel passes the conformance fixtures.

@@ -39,21 +39,24 @@ class ScopedLoRAApiTest {
     return s;
   }
 
-  /** The reference's blended output, computed independently from the adapters' weights. */
+  /**
+   * The blended output for the blend decision made here, independently of {@code ScopedLoRA}
+   * ({@code w = min(n/10, 1)} while fallback is on and {@code n < 10}, else the operator alone;
+   * the category alone at {@code n = 0}),
+   * computed with the active kernel so that it can be compared bit for bit; that the kernel's
+   * blend is {@code w * y_op + (1 - w) * y_cat} is {@code VectorizationTest}'s concern.
+   */
   static float[] expectedBlend(ScopedLoRA s, OperatorScope scope, float[] x) {
     LoraPair op = s.operatorPair(scope.id());
     LoraPair cat = s.categoryPair(scope.category().id());
-    float[] yo = new float[DIM];
-    op.output(x, op.project0(x), op.project1(x), yo);
-    if (!s.categoryFallback() || op.adaptCount >= 10) {
-      return yo;
-    }
-    float[] yc = new float[DIM];
-    cat.output(x, cat.project0(x), cat.project1(x), yc);
-    float w = Math.min(op.adaptCount / 10f, 1f);
     float[] y = new float[DIM];
-    for (int i = 0; i < DIM; i++) {
-      y[i] = yo[i] * w + yc[i] * (1f - w);
+    if (!s.categoryFallback() || op.adaptCount >= 10) {
+      assertThat(op.forward(x, y)).isTrue();
+    } else if (op.adaptCount == 0) {
+      assertThat(cat.forward(x, y)).isTrue();
+    } else {
+      float w = Math.min(op.adaptCount / 10f, 1f);
+      assertThat(Vectorization.kernel().blend(op, cat, w, x, y)).isTrue();
     }
     return y;
   }
@@ -182,7 +185,7 @@ class ScopedLoRAApiTest {
   private static float[] onlyOperator(ScopedLoRA s) {
     LoraPair op = s.operatorPair(OperatorScope.HashJoin.id());
     float[] y = new float[DIM];
-    op.output(X, op.project0(X), op.project1(X), y);
+    assertThat(op.forward(X, y)).isTrue();
     return y;
   }
 
@@ -203,7 +206,7 @@ class ScopedLoRAApiTest {
     assertThat(seq).isNotEqualTo(X);
     LoraPair scanCat = s.categoryPair(OperatorCategory.Scan.id());
     float[] cat = new float[DIM];
-    scanCat.output(X, scanCat.project0(X), scanCat.project1(X), cat);
+    assertThat(scanCat.forward(X, cat)).isTrue();
     assertThat(seq).containsExactly(cat);
     assertThat(s.forwardArray(OperatorScope.HashJoin, X)).containsExactly(X);
     assertThat(s.adaptCount(OperatorScope.SeqScan)).isZero();

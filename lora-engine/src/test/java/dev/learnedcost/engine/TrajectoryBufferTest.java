@@ -167,4 +167,17 @@ class TrajectoryBufferTest {
     rejects(t, () -> t.countByOperator(17), "opType must be in 0..16, got 17");
     assertThat(t.totalCount()).isEqualTo(1);
   }
+
+  @Test
+  void record_finiteEmbeddingWhoseSquaresOverflow_isAccepted() {
+    // The finiteness check sums squares first; 3e38^2 overflows, which must not be taken for a
+    // NaN or an infinity in the embedding.
+    TrajectoryBuffer t = new TrajectoryBuffer(4, 16);
+    float[] huge = emb(16, 3e38f);
+    t.record(huge, 1, 1, 5f, 6f);
+    assertThat(t.trajectories()).singleElement()
+        .satisfies(tr -> assertThat(tr.embedding()).containsExactly(huge));
+    huge[15] = Float.NEGATIVE_INFINITY;
+    rejects(t, () -> t.record(huge, 1, 1, 5f, 6f), "embedding[15] must be finite, got -Infinity");
+  }
 }
