@@ -113,6 +113,23 @@ final class LoraPair {
   double train(
       float[] x, int[] dims, float[] g, float gScale, float lr, float maxStepNorm,
       boolean targetLoss) {
+    return train(x, dims, g, gScale, lr, maxStepNorm, targetLoss, BOTH_RANKS);
+  }
+
+  /** {@code rank} value of {@link #train(float[], int[], float[], float, float, float, boolean, int)}: both. */
+  static final int BOTH_RANKS = -1;
+
+  /**
+   * As {@link #train(float[], int[], float[], float, float, float, boolean)}, restricted to one
+   * rank when {@code rank} is 0 or 1: only {@code A_rank} and {@code B_rank} move (the gradient of
+   * the loss with respect to the other rank's weights is treated as zero), and the step size and
+   * clipping are computed for that rank alone. {@link #BOTH_RANKS} trains both.
+   */
+  double train(
+      float[] x, int[] dims, float[] g, float gScale, float lr, float maxStepNorm,
+      boolean targetLoss, int rank) {
+    double m0 = rank == 1 ? 0 : 1;
+    double m1 = rank == 0 ? 0 : 1;
     double p0 = 0;
     double p1 = 0;
     double xx = 0;
@@ -122,6 +139,8 @@ final class LoraPair {
       p1 += xi * a1[i];
       xx += xi * xi;
     }
+    p0 *= m0;
+    p1 *= m1;
     double q0 = 0;
     double q1 = 0;
     double gg = 0;
@@ -133,17 +152,20 @@ final class LoraPair {
       q1 += b1[j] * gj;
       gg += gj * gj;
     }
+    q0 *= m0;
+    q1 *= m1;
     double gradNorm = alpha * Math.sqrt((p0 * p0 + p1 * p1) * gg + xx * (q0 * q0 + q1 * q1));
     if (gradNorm == 0 || !Double.isFinite(gradNorm)) {
       return 0;
     }
     double step = lr;
     if (targetLoss) {
-      // |J|^2 = alpha^2 * sum_r (|p|^2 + |x|^2 * (b0_r^2 + b1_r^2)) over the target outputs.
+      // |J|^2 = alpha^2 * sum_r (|p|^2 + |x|^2 * (b0_r^2 + b1_r^2)) over the target outputs and
+      // the trained ranks.
       double bb = 0;
       for (int k = 0; k < n; k++) {
         int j = dims == null ? k : dims[k];
-        bb += (double) b0[j] * b0[j] + (double) b1[j] * b1[j];
+        bb += m0 * b0[j] * b0[j] + m1 * b1[j] * b1[j];
       }
       double jj = (double) alpha * alpha * (n * (p0 * p0 + p1 * p1) + xx * bb);
       if (jj > 0) {

@@ -397,6 +397,28 @@ public final class ScopedLoRA {
    * @throws IllegalArgumentException on any invalid argument (nothing changes)
    */
   public double trainTargets(int opType, float[] x, int[] dims, float[] targets) {
+    return trainTargetsImpl(opType, x, dims, targets, LoraPair.BOTH_RANKS);
+  }
+
+  /**
+   * {@link #trainTargets(int, float[], int[], float[])} restricted to one rank of the adapters:
+   * only {@code A_rank} and {@code B_rank} move. Training each output dimension on its own rank
+   * (for example rows on rank 0 and cost on rank 1) keeps them independent: the B entries of the
+   * other rank on that dimension stay as they are (0 from a fresh adapter), so noisy targets of
+   * one output never move the other output's prediction.
+   *
+   * @param rank 0 or 1
+   * @throws IllegalArgumentException on any invalid argument, including a rank other than 0 or 1
+   *     (nothing changes)
+   */
+  public double trainTargetsOnRank(int opType, float[] x, int[] dims, float[] targets, int rank) {
+    if (rank != 0 && rank != 1) {
+      throw new IllegalArgumentException("rank must be 0 or 1, got " + rank);
+    }
+    return trainTargetsImpl(opType, x, dims, targets, rank);
+  }
+
+  private double trainTargetsImpl(int opType, float[] x, int[] dims, float[] targets, int rank) {
     Checks.opType(opType);
     Checks.allFinite("input", Checks.length("input", x, dim));
     Checks.targets(dims, targets, dim);
@@ -422,7 +444,7 @@ public final class ScopedLoRA {
         g[k] = (float) err;
         loss += 0.5 * err * err;
       }
-      trainBlended(opType, x, dims, g, true);
+      trainBlended(opType, x, dims, g, true, rank);
       return loss;
     } finally {
       lock.unlockWrite(stamp);
@@ -434,6 +456,12 @@ public final class ScopedLoRA {
     return trainTargets(scope.id(), x, dims, targets);
   }
 
+  /** {@link #trainTargetsOnRank(int, float[], int[], float[], int)} for a scope. */
+  public double trainTargetsOnRank(
+      OperatorScope scope, float[] x, int[] dims, float[] targets, int rank) {
+    return trainTargetsOnRank(scope.id(), x, dims, targets, rank);
+  }
+
   private double blendWeight(LoraPair op) {
     return categoryFallback && op.adaptCount < FALLBACK_ADAPTATIONS
         ? Math.min((float) op.adaptCount / 10f, 1f)
@@ -441,13 +469,18 @@ public final class ScopedLoRA {
   }
 
   private double trainBlended(int opType, float[] x, int[] dims, float[] g, boolean targetLoss) {
+    return trainBlended(opType, x, dims, g, targetLoss, LoraPair.BOTH_RANKS);
+  }
+
+  private double trainBlended(
+      int opType, float[] x, int[] dims, float[] g, boolean targetLoss, int rank) {
     LoraPair op = operators[opType];
     LoraPair cat = categories[CATEGORY_OF[opType]];
     double w = blendWeight(op);
-    double opNorm =
-        w > 0 ? op.train(x, dims, g, (float) w, learningRate, maxStepNorm, targetLoss) : 0;
-    double catNorm =
-        w < 1 ? cat.train(x, dims, g, (float) (1 - w), learningRate, maxStepNorm, targetLoss) : 0;
+    double opNorm = w > 0
+        ? op.train(x, dims, g, (float) w, learningRate, maxStepNorm, targetLoss, rank) : 0;
+    double catNorm = w < 1
+        ? cat.train(x, dims, g, (float) (1 - w), learningRate, maxStepNorm, targetLoss, rank) : 0;
     boolean nonZero = false;
     for (float v : g) {
       if (v != 0f) {

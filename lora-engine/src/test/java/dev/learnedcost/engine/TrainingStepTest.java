@@ -226,6 +226,59 @@ class TrainingStepTest {
     assertThat(m.adaptCount()).isZero();
   }
 
+  @Test
+  void trainTargetsOnRank_onePerReadout_fitsBoth_andCostTrainingNeverMovesTheRowsOutput() {
+    int dim = 64;
+    Task task = new Task(dim, SEED + 7);
+    ScopedLoRA lora = new ScopedLoRA(dim, 1f, 0.02f);
+    OperatorScope scope = OperatorScope.HashJoin;
+    int[] rows = {0};
+    int[] cost = {1};
+    for (int step = 0; step < STEPS; step++) {
+      float[] x = task.sample();
+      float[] t = task.target(x);
+      lora.trainTargetsOnRank(scope, x, rows, new float[] {t[0]}, 0);
+      lora.trainTargetsOnRank(scope, x, cost, new float[] {t[1]}, 1);
+    }
+    double[] sq = new double[2];
+    double[] base = new double[2];
+    for (float[] x : task.evalX) {
+      float[] y = lora.forwardArray(scope, x);
+      float[] t = task.target(x);
+      for (int r = 0; r < 2; r++) {
+        sq[r] += (y[r] - t[r]) * (double) (y[r] - t[r]);
+        base[r] += t[r] * (double) t[r];
+      }
+    }
+    assertThat(sq[0]).as("rows error vs its start").isLessThan(0.01 * base[0]);
+    assertThat(sq[1]).as("cost error vs its start").isLessThan(0.01 * base[1]);
+
+    // Wild cost targets: the rows output of every evaluation input stays bit for bit the same.
+    float[][] before = new float[task.evalX.length][];
+    for (int k = 0; k < before.length; k++) {
+      before[k] = lora.forwardArray(scope, task.evalX[k]);
+    }
+    SplittableRandom noise = new SplittableRandom(3);
+    for (int step = 0; step < 500; step++) {
+      lora.trainTargetsOnRank(scope, task.sample(), cost,
+          new float[] {(float) (10 * gaussian(noise))}, 1);
+    }
+    for (int k = 0; k < before.length; k++) {
+      assertThat(lora.forwardArray(scope, task.evalX[k])[0]).isEqualTo(before[k][0]);
+    }
+  }
+
+  @Test
+  void trainTargetsOnRank_badRank_isRejectedAndChangesNothing() {
+    ScopedLoRA lora = new ScopedLoRA(64, 1f, 0.02f);
+    float[] x = new float[64];
+    x[5] = 1f;
+    assertThatThrownBy(() -> lora.trainTargetsOnRank(OperatorScope.Filter, x, new int[] {0},
+        new float[] {1f}, -1)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("rank must be 0 or 1, got -1");
+    assertThat(lora.adaptCount(OperatorScope.Filter)).isZero();
+  }
+
   private static double squaredError(float[] y, float[] t) {
     double s = 0;
     for (int r = 0; r < t.length; r++) {
