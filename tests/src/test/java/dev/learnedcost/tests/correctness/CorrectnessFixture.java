@@ -83,6 +83,9 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
   private final LoraCostModel trainedModel;
   private final FeedbackLoop trainedLoop;
   private final List<String> trainingFailures = new ArrayList<>();
+  private final Map<Mode, Integer> runsByMode = new EnumMap<>(Mode.class);
+  private final Map<Mode, Double> msByMode = new EnumMap<>(Mode.class);
+  private int compared;
   private final Duration setupTime;
 
   private CorrectnessFixture() throws IOException, SQLException {
@@ -163,7 +166,27 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
     }
     Map<Mode, FourWayCheck.ModeRunner> runners = new EnumMap<>(Mode.class);
     byMode.forEach((mode, session) -> runners.put(mode, q -> session.run(0, q, timeout)));
-    return new FourWayCheck(runners);
+    return new FourWayCheck(runners, this::tally);
+  }
+
+  private synchronized void tally(FourWayCheck.Outcome outcome) {
+    compared++;
+    outcome.runs().forEach((mode, run) -> {
+      runsByMode.merge(mode, 1, Integer::sum);
+      msByMode.merge(mode, run.ms(), Double::sum);
+    });
+  }
+
+  /** Returns one line: queries compared and, per mode, executions and their total time. */
+  synchronized String tallyLine() {
+    StringBuilder sb = new StringBuilder(String.format(Locale.ROOT,
+        "correctness suite: %d queries compared, setup %.1f s;", compared,
+        setupTime.toNanos() / 1e9));
+    for (Mode m : Mode.values()) {
+      sb.append(String.format(Locale.ROOT, " %s %d runs %.1f s;", m.label(),
+          runsByMode.getOrDefault(m, 0), msByMode.getOrDefault(m, 0.0) / 1e3));
+    }
+    return sb.toString();
   }
 
   /** Returns the open database of a data set. */
@@ -200,6 +223,10 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
 
   @Override
   public void close() {
+    if (setupTime != null) { // null when the constructor failed
+      System.out.println(tallyLine());
+      System.out.println("trained model: " + trainedModel.stats());
+    }
     sessions.values().forEach(m -> m.values().forEach(EngineSession::close));
     try {
       shadowLoop.close();

@@ -11,6 +11,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Runs one query in every {@link Mode} and compares each Calcite result with H2's, using the
@@ -58,28 +59,34 @@ final class FourWayCheck {
   }
 
   private final Map<Mode, ModeRunner> runners;
+  private final Consumer<Outcome> observer;
   private final ResultComparator comparator = new ResultComparator();
 
   /**
    * Creates a check.
    *
    * @param runners a runner for every mode
+   * @param observer sees every outcome (the suite's tally)
    * @throws IllegalArgumentException if a mode has no runner
    */
-  FourWayCheck(Map<Mode, ModeRunner> runners) {
+  FourWayCheck(Map<Mode, ModeRunner> runners, Consumer<Outcome> observer) {
     for (Mode m : Mode.values()) {
       if (!runners.containsKey(m)) {
         throw new IllegalArgumentException("runners must cover every mode, missing " + m);
       }
     }
     this.runners = new EnumMap<>(runners);
+    this.observer = Objects.requireNonNull(observer, "observer");
   }
 
-  /** Returns a check that runs {@code mode} with {@code runner} and the others as this one. */
+  /**
+   * Returns a check that runs {@code mode} with {@code runner} and the others as this one, and
+   * whose outcomes nobody observes (planted faults stay out of the suite's tally).
+   */
   FourWayCheck with(Mode mode, ModeRunner runner) {
     Map<Mode, ModeRunner> copy = new EnumMap<>(runners);
     copy.put(mode, Objects.requireNonNull(runner, "runner"));
-    return new FourWayCheck(copy);
+    return new FourWayCheck(copy, outcome -> { });
   }
 
   /**
@@ -116,7 +123,9 @@ final class FourWayCheck {
         }
       }
     }
-    return new Outcome(query, runs, List.copyOf(problems));
+    Outcome outcome = new Outcome(query, runs, List.copyOf(problems));
+    observer.accept(outcome);
+    return outcome;
   }
 
   /**
