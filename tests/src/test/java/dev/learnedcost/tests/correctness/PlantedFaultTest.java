@@ -118,13 +118,25 @@ class PlantedFaultTest {
     }
   }
 
-  @Test
-  void oneRowLostInTrainedMode_reportedAsMissingRow(CorrectnessFixture f) {
-    Query q = QueryCatalog.builtIn(SkewDataset.NAME, "s01_wholesale_by_country");
+  /**
+   * One row lost from the trained mode's result, for an ordered built-in query (compared row by
+   * row) and an unordered one (compared as multisets).
+   */
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "s01_wholesale_by_country | row {last} missing from actual",
+      "continents | 1 expected row(s) without an equal actual row"})
+  void oneRowLostInTrainedMode_reportedAsMissingRow(String name, String expected,
+      CorrectnessFixture f) {
+    Query q = name.equals("continents")
+        ? new Query(name, "SELECT co_continent, COUNT(*) AS n FROM country GROUP BY co_continent",
+            "PlantedFaultTest")
+        : QueryCatalog.builtIn(SkewDataset.NAME, name);
     FourWayCheck honest = f.check(SkewDataset.NAME);
     FourWayCheck.Outcome control = honest.run(q);
     FourWayCheck.assertAgree(control, "control run, nothing planted");
-    assertThat(control.runs().get(Mode.H2).rows()).as("rows to lose one of").isGreaterThan(1);
+    int rows = control.runs().get(Mode.H2).rows();
+    assertThat(rows).as("rows to lose one of").isGreaterThan(1);
 
     FourWayCheck lossy = honest.with(Mode.TRAINED, query -> dropLastRow(
         control.runs().get(Mode.TRAINED), query));
@@ -134,8 +146,10 @@ class PlantedFaultTest {
         .startsWith("trained differs from h2: ");
     assertThatThrownBy(() -> FourWayCheck.assertAgree(outcome, ""))
         .isInstanceOf(AssertionFailedError.class)
-        .hasMessageContaining("trained differs from h2")
-        .hasMessageContaining("row");
+        .hasMessageContaining("trained differs from h2: expected " + rows + " rows, actual "
+            + (rows - 1))
+        .hasMessageContaining(expected.replace("{last}", Integer.toString(rows - 1)))
+        .hasMessageContaining(q.sql());
   }
 
   @Test
