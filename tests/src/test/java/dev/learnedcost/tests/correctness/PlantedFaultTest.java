@@ -86,8 +86,9 @@ class PlantedFaultTest {
 
   // Hook.add is deprecated for production use in favour of addThread, but the session plans on
   // its own worker thread, which a thread-local hook cannot reach. The global hook is open only
-  // while the faulty stock session runs; no other mode runs meanwhile (FourWayCheck runs the
-  // modes one after the other). The hook itself is closed, never referenced.
+  // while the faulty stock session runs; no other mode runs meanwhile (a check made by
+  // FourWayCheck.with runs the modes one after the other). The hook itself is closed, never
+  // referenced.
   @SuppressWarnings({"deprecation", "try"})
   @ParameterizedTest(name = "{0}/{1}")
   @CsvSource({"tpch, q06", "tpch, q12", "skew, s02_returned_by_category"})
