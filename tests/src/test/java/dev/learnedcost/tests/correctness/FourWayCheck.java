@@ -35,7 +35,8 @@ final class FourWayCheck {
    * What happened to one query.
    *
    * @param query the query
-   * @param runs one run per mode that ran, in {@link Mode} order
+   * @param runs one run per mode that ran (all four, unless a sequential check stopped after a
+   *     stock timeout), in {@link Mode} order
    * @param problems one line per disagreement: a mode that failed, timed out or returned other
    *     rows than H2; empty when all four agree
    */
@@ -45,9 +46,9 @@ final class FourWayCheck {
     }
 
     /**
-     * Whether stock Calcite timed out, so that the plugin's modes were not run: the query says
-     * nothing about the plugin (it tests Calcite's planner), and waiting for two more timeouts
-     * would cost the suite's time budget.
+     * Whether stock Calcite timed out: the query then says nothing about the plugin (it tests
+     * Calcite's planner). A check that runs the modes one after the other does not run the
+     * plugin's modes then, rather than wait for two more timeouts.
      */
     boolean stockTimedOut() {
       return runs.get(Mode.STOCK).status() == QueryRun.Status.TIMEOUT;
