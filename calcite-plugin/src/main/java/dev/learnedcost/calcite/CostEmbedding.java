@@ -256,7 +256,7 @@ public final class CostEmbedding {
     out[PREDICATE_TERMS] = halfLog2(terms);
     out[KEYS] = halfLog2(equi);
     out[NON_EQUI_TERMS] = halfLog2(Math.max(0, terms - equi));
-    if (!cond.isAlwaysTrue()) {
+    if (!isTrueLiteral(cond)) {
       columns(cond, join.getLeft().getRowType().getFieldList(),
           join.getRight().getRowType().getFieldList(), null, out, 0);
     }
@@ -344,10 +344,19 @@ public final class CostEmbedding {
   }
 
   private static int conjuncts(RexNode cond) {
-    if (cond.isAlwaysTrue()) {
+    if (isTrueLiteral(cond)) {
       return 0;
     }
     return cond.getKind() == SqlKind.AND ? ((RexCall) cond).getOperands().size() : 1;
+  }
+
+  /**
+   * Whether a condition is the literal TRUE (a join without condition). Not
+   * {@code RexNode.isAlwaysTrue()}: on a SEARCH whose operands are a Calc program's local
+   * references it throws a ClassCastException.
+   */
+  private static boolean isTrueLiteral(RexNode cond) {
+    return cond instanceof RexLiteral literal && literal.isAlwaysTrue();
   }
 
   private static int equalities(RexNode cond) {

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.logical.LogicalCalc;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexProgramBuilder;
+import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.tools.RelBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +80,29 @@ class CostEmbeddingTest {
     assertThat(x[CostEmbedding.NON_EQUI_TERMS]).isZero();
     assertThat(x[CostEmbedding.INPUT_ROWS]).isEqualTo((float) (0.5 * Math.log10(201)));
     assertThat(norm(x)).isBetween(3.0, 6.0);
+  }
+
+  /**
+   * A Calc's condition refers to the program's local expressions; Calcite's
+   * {@code RexCall.isAlwaysTrue()} on a SEARCH (IN, BETWEEN, ranges) over local references throws
+   * a ClassCastException, which made such filters fall back to the stock estimate.
+   */
+  @Test
+  void embed_calcWithSearchCondition_countsItsTermsWithoutFailing() {
+    RelBuilder b = TpchH2.relBuilder();
+    RelNode scan = b.scan("NATION").build();
+    RexBuilder rex = scan.getCluster().getRexBuilder();
+    RexNode in = b.push(scan).in(b.field(0), b.literal(1), b.literal(3), b.literal(7));
+    b.clear();
+    assertThat(in.getKind()).isEqualTo(SqlKind.SEARCH);
+    RexProgramBuilder pb = new RexProgramBuilder(scan.getRowType(), rex);
+    pb.addIdentity();
+    pb.addCondition(in);
+    RelNode calc = LogicalCalc.create(scan, pb.getProgram());
+    RelMetadataQuery mq = calc.getCluster().getMetadataQuery();
+    float[] x = new float[64];
+    embedding.embed(calc, mq, 10, x);
+    assertThat(x[CostEmbedding.PREDICATE_TERMS]).isEqualTo(0.5f); // one term: 0.5 * log2(2)
   }
 
   @Test
