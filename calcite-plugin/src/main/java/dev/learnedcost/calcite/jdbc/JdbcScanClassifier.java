@@ -39,8 +39,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>Other databases, fragments with dynamic parameters (correlated lookups) and fragments
  *       whose SQL cannot be explained count as {@link OperatorScope#SeqScan}: the classification
  *       must never fail a query.</li>
- *   <li>Answers are cached per SQL text (LRU, {@value #CACHE_SIZE} entries): one round trip per
- *       fragment shape, not per planning.</li>
+ *   <li>Answers are cached per database and SQL shape (literals replaced, LRU,
+ *       {@value #CACHE_SIZE} entries): one round trip per fragment shape, not per planning.</li>
  * </ul>
  */
 public final class JdbcScanClassifier {
@@ -74,9 +74,10 @@ public final class JdbcScanClassifier {
     if (sql.isEmpty() || dataSource.isEmpty() || sql.get().contains("?")) {
       return OperatorScope.SeqScan;
     }
-    // Keyed by the SQL's shape: H2's index choice follows the predicates, not their constants,
-    // so a new constant costs no round trip.
-    String key = QueryFingerprint.normalize(sql.get());
+    // Keyed by the database and the SQL's shape: H2's index choice follows the predicates, not
+    // their constants, so a new constant costs no round trip.
+    String key = System.identityHashCode(dataSource.get()) + " "
+        + QueryFingerprint.normalize(sql.get());
     synchronized (cache) {
       OperatorScope known = cache.get(key);
       if (known != null) {
