@@ -96,7 +96,8 @@ public final class PlanProfile {
       for (int c : children.get(i)) {
         self -= inclusive[c];
       }
-      ops.add(new OperatorActuals(i, e.rows[i], inclusive[i], Math.max(0, self), e.opens[i]));
+      ops.add(new OperatorActuals(i, e.rows[i], inclusive[i], Math.max(0, self), e.opens[i],
+          e.exhaustedOpens[i]));
     }
     listener.accept(new ExecutionActuals(this, ops, wall, complete));
   }
@@ -112,6 +113,7 @@ public final class PlanProfile {
     final long[] untimedCalls;
     final long[] otherNanos;
     final long[] opens;
+    final long[] exhaustedOpens;
     boolean finished;
 
     Execution(int n, long startNanos) {
@@ -124,6 +126,7 @@ public final class PlanProfile {
       untimedCalls = new long[n];
       otherNanos = new long[n];
       opens = new long[n];
+      exhaustedOpens = new long[n];
     }
 
     long inclusiveNanos(int i) {

@@ -90,6 +90,7 @@ public final class ProfilingRuntime {
         e.rows[node]++;
       } else if (!exhausted) {
         exhausted = true;
+        e.exhaustedOpens[node]++;
         if (node == 0) {
           profile.finish(e, true);
         }
