@@ -160,6 +160,11 @@ public final class Demo implements Callable<Integer> {
           + " exact plan and latency per plan")
   boolean recall;
 
+  @Option(names = "--recall-analyze",
+      description = "with --recall and the learned engine: also print each measured plan's last"
+          + " execution node by node, the learned estimates beside the actual rows and times")
+  boolean recallAnalyze;
+
   @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
   boolean noProgress;
 
@@ -309,6 +314,9 @@ public final class Demo implements Callable<Integer> {
       List<VectorPlanReport.Row> rows = VectorPlanReport.measure(databases.get(i),
           queries.get(i), VECTOR_REPETITIONS, model);
       VectorPlanReport.print(out, rows);
+      if (recallAnalyze) {
+        VectorPlanReport.printAnalyze(out, rows);
+      }
       if (rows.stream().anyMatch(r -> r.variant() == VectorPlanReport.Variant.EXACT
           && !r.exactMatchesH2())) {
         code = 1;
@@ -348,6 +356,9 @@ public final class Demo implements Callable<Integer> {
     if (!(skewSize >= SkewDataset.MIN_SIZE_FACTOR && skewSize <= SkewDataset.MAX_SIZE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
           + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
+    }
+    if (recallAnalyze && !recall) {
+      throw new ParameterException(spec.commandLine(), "--recall-analyze needs --recall");
     }
     if (recall && dataset != DatasetOption.VECTOR) {
       throw new ParameterException(spec.commandLine(), "--recall needs --dataset vector");

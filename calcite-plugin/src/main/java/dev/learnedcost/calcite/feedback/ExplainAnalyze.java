@@ -14,7 +14,8 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
  * The executed plan with the planner's beliefs and what happened, side by side: per node its
  * scope, the stock row estimate, the model's row estimate, the actual rows (per enumeration),
  * the q-error of each estimate ({@code max(est/actual, actual/est)}, rows floored at 1), and
- * its self and inclusive time.
+ * its self and inclusive time; {@code truncated} marks a node whose consumer stopped pulling
+ * before its end (its actual rows are then a lower bound).
  *
  * <pre>
  * EnumerableHashJoin  [HashJoin]  rows stock 1500 learned 1.5e+04 actual 1.5e+04 (q 10.0 -> 1.00)  self 3.1 ms  total 9.8 ms
@@ -57,6 +58,10 @@ public final class ExplainAnalyze {
         .append(num(qError(learnedRows, actualRows))).append(')')
         .append(String.format(Locale.ROOT, "  self %.3f ms  total %.3f ms", a.selfMs(),
             a.inclusiveMs()));
+    if (a.truncated()) {
+      // The consumer stopped pulling: the actual rows are what it asked for (a lower bound).
+      sb.append("  truncated");
+    }
     if (a.opens() > 1) {
       sb.append("  opened ").append(a.opens()).append('x');
     }

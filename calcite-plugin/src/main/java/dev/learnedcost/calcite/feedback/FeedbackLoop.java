@@ -59,7 +59,10 @@ import org.slf4j.LoggerFactory;
  *       steps each overshot the smallest by 200x); replaying the remembered targets fits them
  *       jointly.</li>
  *   <li>Executions closed before their end are not learned from: their row counts are
- *       truncated.</li>
+ *       truncated. Inside a complete execution, a node whose consumer stopped pulling early
+ *       ({@link OperatorActuals#truncated()}: a filter under a re-ranker that has its
+ *       candidates, an input of a streaming limit) gives no row-count target; a node with one
+ *       input gives its output-to-input ratio instead (see {@code truncatedRowTarget}).</li>
  *   <li>Every trained operator is recorded in a {@link TrajectoryBuffer}: its embedding, scope,
  *       actual self ms and the stock-predicted ms as the baseline.</li>
  * </ul>
@@ -419,13 +422,19 @@ public final class FeedbackLoop implements AutoCloseable {
         continue;
       }
       ScopeAccumulator acc = scopes[scope.id()];
-      if (c.rowX != null) {
+      if (c.rowX != null && !a.truncated()) {
         double target = clamp(Math.log(Math.max(actualRows, 1) / Math.max(c.rowBase, 1)), rowClamp);
         Double stock = stockMq.getRowCount(rel);
         double stockRows = stock == null ? c.rowBase : stock;
         acc.addRows(logError(stockRows, actualRows), logError(c.rowBase * c.rowFactor, actualRows));
         memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, target);
         touched[scope.id()] = true;
+      } else if (c.rowX != null) {
+        double target = truncatedRowTarget(actuals, i, rel, mq, actualRows, c.rowBase);
+        if (!Double.isNaN(target)) {
+          memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, clamp(target, rowClamp));
+          touched[scope.id()] = true;
+        }
       }
       double predictedMs = Double.NaN;
       if (c.costX != null && c.costBase > 0) {
@@ -455,6 +464,37 @@ public final class FeedbackLoop implements AutoCloseable {
         memory[scope.id()].replay(model, scope, options.stepsPerObservation());
       }
     }
+  }
+
+  /**
+   * The row target of a node whose consumer stopped pulling early (a filter under a re-ranker
+   * that has its candidates, anything under a streaming limit): its row count is what was asked
+   * for, not what it produces, so learning {@code ln(actual / base)} from it would teach the
+   * scope the consumer's appetite. What such a node still shows honestly is its ratio of output
+   * to consumed input rows (assuming the input's order is independent of the predicate): for a
+   * node with one input the target is {@code ln(actual ratio / estimated ratio)}, the estimated
+   * ratio being the base estimate over the input's estimated rows (the same ratio the base
+   * estimate applied). Worked example: a filter {@code category = 17} above an index scan pulled
+   * 40 of 4,000 scanned rows (1%) where the base estimate was 40 of 267 (15%): target
+   * {@code ln(0.01 / 0.15) = -2.7}, the correction a complete scan of the table would also teach
+   * (200 of 20,000 against 3,000). Returns NaN (no target) for leaves, for nodes with several
+   * inputs and when the input produced no row: their truncated counts say nothing.
+   */
+  private static double truncatedRowTarget(ExecutionActuals actuals, int node, RelNode rel,
+      RelMetadataQuery mq, double actualRows, double rowBase) {
+    int[] children = actuals.profile().children(node);
+    if (children.length != 1 || rel.getInputs().size() != 1) {
+      return Double.NaN;
+    }
+    OperatorActuals in = actuals.of(children[0]);
+    double inRows = in.rows() / (double) Math.max(1, in.opens());
+    Double estimatedIn = mq.getRowCount(rel.getInput(0));
+    if (inRows < 1 || estimatedIn == null || !(estimatedIn > 0)) {
+      return Double.NaN;
+    }
+    double actualRatio = Math.max(actualRows, 1) / inRows;
+    double estimatedRatio = Math.max(rowBase, 1) / Math.max(estimatedIn, 1);
+    return Math.log(actualRatio / estimatedRatio);
   }
 
   private static double clamp(double v, double bound) {

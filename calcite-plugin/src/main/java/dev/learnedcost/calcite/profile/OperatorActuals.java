@@ -11,9 +11,27 @@ package dev.learnedcost.calcite.profile;
  *     has produced {@link PlanProfile#EXACT_CALLS} rows (see {@link PlanProfile})
  * @param selfNanos {@code inclusiveNanos} minus the children's inclusive time, at least 0
  * @param opens how many times the node was enumerated
+ * @param exhaustedOpens how many of those enumerations were read to their end; fewer than
+ *     {@code opens} means the consumer stopped pulling early (a limit, a re-ranker that has its
+ *     candidates), so {@code rows} is a lower bound of what the node would produce
  */
 public record OperatorActuals(
-    int nodeIndex, long rows, long inclusiveNanos, long selfNanos, long opens) {
+    int nodeIndex, long rows, long inclusiveNanos, long selfNanos, long opens,
+    long exhaustedOpens) {
+
+  /** An operator whose every enumeration was read to its end. */
+  public OperatorActuals(int nodeIndex, long rows, long inclusiveNanos, long selfNanos,
+      long opens) {
+    this(nodeIndex, rows, inclusiveNanos, selfNanos, opens, opens);
+  }
+
+  /**
+   * Whether some enumeration of the node was closed before its end: its consumer stopped
+   * pulling, so {@link #rows()} reflects what was asked for, not what the node produces.
+   */
+  public boolean truncated() {
+    return exhaustedOpens < opens;
+  }
 
   /** Returns the self time in milliseconds. */
   public double selfMs() {

@@ -64,8 +64,28 @@ public final class ProfilingRuntime {
       this.inner = inner;
     }
 
+    /**
+     * Timed like {@link #moveNext}: Calcite's generated {@code EnumerableCalc} evaluates its
+     * projections in {@code current()}, so untimed, a projection's work (a vector distance: 127
+     * of 129 ms of an exact kNN over 20,000 rows) was charged to the consumer's self time.
+     */
     @Override
     public T current() {
+      long call = ++e.currentCalls[node];
+      if (call <= PlanProfile.EXACT_CALLS) {
+        long t0 = System.nanoTime();
+        T v = inner.current();
+        e.exactNanos[node] += System.nanoTime() - t0;
+        return v;
+      }
+      if (call % PlanProfile.SAMPLE_EVERY == 0) {
+        long t0 = System.nanoTime();
+        T v = inner.current();
+        e.sampledNanos[node] += System.nanoTime() - t0;
+        e.sampledCalls[node]++;
+        return v;
+      }
+      e.untimedCalls[node]++;
       return inner.current();
     }
 
@@ -90,6 +110,7 @@ public final class ProfilingRuntime {
         e.rows[node]++;
       } else if (!exhausted) {
         exhausted = true;
+        e.exhaustedOpens[node]++;
         if (node == 0) {
           profile.finish(e, true);
         }

@@ -220,6 +220,23 @@ class PlanProfilerTest {
   }
 
   @Test
+  void limit_stopsPullingItsInput_inputTruncatedRootNot() throws SQLException {
+    List<ExecutionActuals> seen = new CopyOnWriteArrayList<>();
+    try (Hook.Closeable ignored = profileWith(seen::add)) {
+      assertThat(run("select id from shop.orders fetch first 5 rows only")).hasSize(5);
+    }
+    ExecutionActuals a = seen.get(0);
+    assertThat(a.complete()).isTrue();
+    assertThat(a.of(0).truncated()).as("root of %s", a.profile().nodes()).isFalse();
+    int scan = scanOf(a.profile(), "orders");
+    // The limit stops after 5 rows: the scan below it was not read to its end, so its 5 rows
+    // are what was asked for, not the table's 1,000.
+    assertThat(a.of(scan).rows()).isLessThan(1000);
+    assertThat(a.of(scan).truncated()).as("scan of %s", a.profile().nodes()).isTrue();
+    assertThat(a.of(scan).exhaustedOpens()).isZero();
+  }
+
+  @Test
   void largeInput_beyondExactCalls_estimatesTimeFromSamples() throws SQLException {
     // A cross join of 1,000 x 50 rows: 50,000 moveNext calls at the join, well past EXACT_CALLS.
     String sql = "select count(*) from shop.orders o, shop.customers c where o.id + c.id > 10";

@@ -1,8 +1,12 @@
 package dev.learnedcost.examples.vector;
 
 import dev.learnedcost.calcite.LoraCalcite;
+import dev.learnedcost.calcite.LoraCost;
 import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
+import dev.learnedcost.calcite.feedback.ExplainAnalyze;
+import dev.learnedcost.calcite.profile.ExecutionActuals;
+import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.calcite.vector.HnswScan;
 import dev.learnedcost.calcite.vector.IvfFlatScan;
 import dev.learnedcost.calcite.vector.VectorIndex;
@@ -30,7 +34,9 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.jdbc.CalciteConnection;
+import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.tools.Program;
@@ -45,7 +51,9 @@ import org.apache.calcite.util.Holder;
  * against H2's brute force.
  *
  * <p>Forcing: the exact plan mounts the tables without indexes; an index plan mounts them with
- * that index only and {@link VectorTable#withExactScanDiscouraged()}. Latency: the median of
+ * that index only and {@link VectorTable#withExactScanDiscouraged()}; with a learned model they
+ * are planned with it (its costs, and its filter selectivity in an index scan's expected rows).
+ * Latency: the median of
  * {@code repetitions} executions of one prepared statement after one warm-up execution, so
  * planning and Janino compilation (100 to 300 ms a query on a loaded 2-core machine, about the
  * same for every plan) do not hide the difference between the plans.
@@ -76,9 +84,13 @@ public final class VectorPlanReport {
    * @param recall recall@k against the exact plan, in [0, 1]
    * @param exactMatchesH2 for {@link Variant#EXACT}: whether the result equals H2's brute force;
    *     else whether it equals the exact plan's result
+   * @param learnedCost the learned model's cumulative cost of the plan ({@link LoraCost} value),
+   *     NaN without a learned model: the planner's view that the choice rests on
+   * @param analyze the plan's last execution, node by node, estimates beside actuals
+   *     ({@link ExplainAnalyze}), empty without a learned model
    */
   public record Row(String query, Variant variant, String plan, double medianMs, double recall,
-      boolean exactMatchesH2) {}
+      boolean exactMatchesH2, double learnedCost, String analyze) {}
 
   private VectorPlanReport() {}
 
@@ -98,11 +110,15 @@ public final class VectorPlanReport {
         H2VectorFunctions.createAliases(c);
         h2 = run(c, q.sql());
       }
-      Measured exact = measure(db, catalog, null, t -> t.withIndexKinds(Set.of()), q,
-          repetitions);
+      // Forced plans are planned with the learned model when there is one, so that their
+      // learned cost is the learned planner's view (an index scan's expected rows come from the
+      // learned filter selectivity); the access path is forced either way.
+      Measured exact = measure(db, catalog, learned, t -> t.withIndexKinds(Set.of()), q,
+          repetitions, learned);
       boolean exactOk = comparator.compare(h2, exact.result, q.ordered()).equal();
       Set<Object> exactIds = ids(exact.result);
-      rows.add(new Row(q.name(), Variant.EXACT, exact.plan, exact.medianMs, 1.0, exactOk));
+      rows.add(new Row(q.name(), Variant.EXACT, exact.plan, exact.medianMs, 1.0, exactOk,
+          exact.learnedCost, exact.analyze));
       for (Variant v : List.of(Variant.HNSW, Variant.IVF_FLAT, Variant.STOCK_CHOICE,
           Variant.LEARNED_CHOICE)) {
         if (v == Variant.LEARNED_CHOICE && learned == null) {
@@ -115,28 +131,35 @@ public final class VectorPlanReport {
               .withExactScanDiscouraged();
           default -> UnaryOperator.identity();
         };
-        Measured m = measure(db, catalog, v == Variant.LEARNED_CHOICE ? learned : null, view, q,
-            repetitions);
+        Measured m = measure(db, catalog, v == Variant.STOCK_CHOICE ? null : learned, view, q,
+            repetitions, learned);
         ResultComparison same = comparator.compare(exact.result, m.result, q.ordered());
         rows.add(new Row(q.name(), v, m.plan, m.medianMs, recall(exactIds, ids(m.result)),
-            same.equal()));
+            same.equal(), m.learnedCost, m.analyze));
       }
     }
     return rows;
   }
 
-  private record Measured(ResultTable result, String plan, double medianMs) {}
+  private record Measured(ResultTable result, String plan, double medianMs, double learnedCost,
+      String analyze) {}
 
   @SuppressWarnings("try") // the hook is closed, never referenced
   private static Measured measure(DemoDatabase db, VectorCatalog catalog, LoraCostModel model,
-      UnaryOperator<VectorTable> view, Query q, int repetitions) throws SQLException {
+      UnaryOperator<VectorTable> view, Query q, int repetitions, LoraCostModel learned)
+      throws SQLException {
     AtomicReference<RelNode> plan = new AtomicReference<>();
+    AtomicReference<ExecutionActuals> last = new AtomicReference<>();
     Program capture = (planner, rel, traits, m, l) -> {
       plan.set(rel);
       return rel;
     };
+    // Profiled only to print estimates beside actuals; nothing here is learned from.
+    Program profile = learned == null ? Programs.sequence()
+        : PlanProfiler.program(last::set);
     try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
-            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), capture)));
+            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), capture,
+                profile)));
         Connection c = connect(db, catalog, model, view);
         PreparedStatement ps = c.prepareStatement(q.sql())) {
       ResultTable result;
@@ -152,7 +175,16 @@ public final class VectorPlanReport {
         ms[i] = (System.nanoTime() - t0) / 1e6;
       }
       Arrays.sort(ms);
-      return new Measured(result, accessPath(plan.get()), ms[ms.length / 2]);
+      double cost = Double.NaN;
+      String analyze = "";
+      if (learned != null) {
+        RelOptCost planCost = new RelMetadataQuery(learned.metadataProvider())
+            .getCumulativeCost(plan.get());
+        cost = planCost == null ? Double.NaN : LoraCost.valueOf(planCost);
+        ExecutionActuals a = last.get();
+        analyze = a == null ? "" : ExplainAnalyze.print(a, learned);
+      }
+      return new Measured(result, accessPath(plan.get()), ms[ms.length / 2], cost, analyze);
     }
   }
 
@@ -226,11 +258,11 @@ public final class VectorPlanReport {
    */
   public static void print(PrintWriter out, List<Row> rows) {
     out.printf(Locale.ROOT, "%nVector plans: recall@k against the exact plan, median latency%n");
-    out.printf(Locale.ROOT, "  %-28s %-15s %-12s %10s %7s  %s%n", "query", "variant", "plan",
-        "ms", "recall", "check");
+    out.printf(Locale.ROOT, "  %-28s %-15s %-12s %10s %7s %12s  %s%n", "query", "variant",
+        "plan", "ms", "recall", "learned cost", "check");
     for (Row r : rows) {
-      out.printf(Locale.ROOT, "  %-28s %-15s %-12s %10.2f %7.3f  %s%n", r.query(),
-          r.variant(), r.plan(), r.medianMs(), r.recall(),
+      out.printf(Locale.ROOT, "  %-28s %-15s %-12s %10.2f %7.3f %12.4g  %s%n", r.query(),
+          r.variant(), r.plan(), r.medianMs(), r.recall(), r.learnedCost(),
           r.variant() == Variant.EXACT
               ? (r.exactMatchesH2() ? "= H2 brute force" : "DIFFERS from H2 brute force")
               : (r.exactMatchesH2() ? "= exact" : "differs from exact"));
@@ -253,6 +285,17 @@ public final class VectorPlanReport {
       }
       out.printf(Locale.ROOT, "  %-28s fastest %-12s%s%n", name,
           fastest == null ? "-" : fastest.plan(), sb);
+    }
+    out.flush();
+  }
+
+  /** Prints each measured plan's last execution, estimates beside actuals, where profiled. */
+  public static void printAnalyze(PrintWriter out, List<Row> rows) {
+    for (Row r : rows) {
+      if (!r.analyze().isEmpty()) {
+        out.printf(Locale.ROOT, "%n%s %s (%s), learned cost %.4g:%n%s", r.query(), r.variant(),
+            r.plan(), r.learnedCost(), r.analyze());
+      }
     }
     out.flush();
   }
