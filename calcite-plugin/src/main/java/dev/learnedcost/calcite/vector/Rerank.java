@@ -6,16 +6,10 @@ import java.util.List;
 import java.util.PriorityQueue;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
-import org.apache.calcite.linq4j.tree.BlockBuilder;
-import org.apache.calcite.linq4j.tree.Expression;
-import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -164,29 +158,13 @@ public final class Rerank extends AbstractRelNode implements EnumerableRel {
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    Result child = implementor.visitChild(this, 0, (EnumerableRel) input, Prefer.ARRAY);
-    BlockBuilder bb = new BlockBuilder();
-    Expression childExp = bb.append("candidates", child.block);
-    Expression rows = child.physType.convertTo(childExp, JavaRowFormat.ARRAY);
-    Expression top = implementor.stash(new TopK(vectorColumn, metric, query, k, candidates),
-        TopK.class);
-    bb.add(Expressions.return_(null, Expressions.call(top, TopK.APPLY, rows)));
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
-        JavaRowFormat.ARRAY);
-    return implementor.result(physType, bb.toBlock());
+    return ArrayRowsCall.implement(this, implementor, "candidates",
+        new TopK(vectorColumn, metric, query, k, candidates), TopK.class, TopK.APPLY);
   }
 
   /** The runtime of {@link Rerank}: what the generated code calls. Not part of the API. */
   public static final class TopK {
-    static final java.lang.reflect.Method APPLY;
-
-    static {
-      try {
-        APPLY = TopK.class.getMethod("apply", Enumerable.class);
-      } catch (NoSuchMethodException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
+    static final java.lang.reflect.Method APPLY = ArrayRowsCall.applyMethod(TopK.class);
 
     private final int column;
     private final VectorMetric metric;

@@ -7,16 +7,10 @@ import java.util.PriorityQueue;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
-import org.apache.calcite.adapter.enumerable.JavaRowFormat;
-import org.apache.calcite.adapter.enumerable.PhysType;
-import org.apache.calcite.adapter.enumerable.PhysTypeImpl;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.linq4j.Linq4j;
-import org.apache.calcite.linq4j.tree.BlockBuilder;
-import org.apache.calcite.linq4j.tree.Expression;
-import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
@@ -137,28 +131,13 @@ public final class VectorTopK extends AbstractRelNode implements EnumerableRel {
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
-    Result child = implementor.visitChild(this, 0, (EnumerableRel) input, Prefer.ARRAY);
-    BlockBuilder bb = new BlockBuilder();
-    Expression childExp = bb.append("rows", child.block);
-    Expression rows = child.physType.convertTo(childExp, JavaRowFormat.ARRAY);
-    Expression top = implementor.stash(new Heap(field, ascending, k), Heap.class);
-    bb.add(Expressions.return_(null, Expressions.call(top, Heap.APPLY, rows)));
-    PhysType physType = PhysTypeImpl.of(implementor.getTypeFactory(), getRowType(),
-        JavaRowFormat.ARRAY);
-    return implementor.result(physType, bb.toBlock());
+    return ArrayRowsCall.implement(this, implementor, "rows",
+        new Heap(field, ascending, k), Heap.class, Heap.APPLY);
   }
 
   /** The runtime of {@link VectorTopK}. Not part of the API. */
   public static final class Heap {
-    static final java.lang.reflect.Method APPLY;
-
-    static {
-      try {
-        APPLY = Heap.class.getMethod("apply", Enumerable.class);
-      } catch (NoSuchMethodException e) {
-        throw new ExceptionInInitializerError(e);
-      }
-    }
+    static final java.lang.reflect.Method APPLY = ArrayRowsCall.applyMethod(Heap.class);
 
     private final int field;
     private final int sign;
