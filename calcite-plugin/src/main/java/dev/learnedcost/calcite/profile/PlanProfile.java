@@ -29,7 +29,8 @@ import org.apache.calcite.rel.RelNode;
  *       timed pair per row and per operator adds about 40 ns per row per operator, several
  *       percent of a scan-heavy query; sampling divides that by {@value #SAMPLE_EVERY}. Building a node's enumerable and closing it are always
  *       timed: Calcite's aggregates and sorts do their work while the enumerable is built.</li>
- *   <li>Self time is the inclusive time minus the children's inclusive time, floored at 0.</li>
+ *   <li>Self time is the inclusive time minus the children's inclusive time, floored at 0. An
+ *       inclusive time estimated from samples is capped at the execution's wall time.</li>
  * </ul>
  */
 public final class PlanProfile {
@@ -89,7 +90,9 @@ public final class PlanProfile {
     int n = nodes.size();
     long[] inclusive = new long[n];
     for (int i = 0; i < n; i++) {
-      inclusive[i] = e.inclusiveNanos(i);
+      // A node's time lies within the execution's wall time. Sampling can overshoot it: one
+      // sampled call that caught a GC pause or a context switch counts SAMPLE_EVERY times.
+      inclusive[i] = Math.min(e.inclusiveNanos(i), wall);
     }
     List<OperatorActuals> ops = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

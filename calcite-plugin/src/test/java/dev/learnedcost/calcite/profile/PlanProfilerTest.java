@@ -247,11 +247,11 @@ class PlanProfilerTest {
     ExecutionActuals a = seen.get(0);
     int join = indexOf(a.profile(), Join.class);
     assertThat(a.of(join).rows()).isEqualTo(49_934L);
-    // The join's time is an estimate from sampled calls; the root (one row, two calls) is timed
-    // exactly. The estimate must be positive and of the right size: not above the wall time
-    // by more than the sampling error allows.
+    // The join's time is an estimate from sampled calls, capped at the wall time (one sampled
+    // call that caught a pause would otherwise count 16 times); the root (one row, two calls)
+    // is timed exactly.
     assertThat(a.of(join).inclusiveNanos()).isPositive()
-        .isLessThanOrEqualTo(2 * a.wallNanos());
+        .isLessThanOrEqualTo(a.wallNanos());
     assertThat(a.of(0).inclusiveNanos()).isLessThanOrEqualTo(a.wallNanos());
   }
 
