@@ -23,4 +23,28 @@ final class BenchInputs {
   static void printKernel(String benchmark) {
     System.out.println("# " + benchmark + ": engine kernel " + Vectorization.kernelName());
   }
+
+  /**
+   * Opens a stock {@code jdbc:calcite:} connection whose default schema TPCH is the demo's TPC-H
+   * database at scale 0.01 (built once under {@code target/bench-data}), with H2 running scans,
+   * filters and projections and Calcite the rest.
+   */
+  static java.sql.Connection tpchConnection(dev.learnedcost.examples.DemoDatabase database)
+      throws java.sql.SQLException {
+    java.sql.Connection connection = new org.apache.calcite.jdbc.Driver()
+        .connect("jdbc:calcite:", new java.util.Properties());
+    org.apache.calcite.jdbc.CalciteConnection calcite =
+        connection.unwrap(org.apache.calcite.jdbc.CalciteConnection.class);
+    org.apache.calcite.schema.SchemaPlus root = calcite.getRootSchema();
+    root.add("TPCH", dev.learnedcost.calcite.ScanOnlyJdbcConvention.schema(
+        root, "TPCH", database.dataSource(), null, "PUBLIC"));
+    calcite.setSchema("TPCH");
+    return connection;
+  }
+
+  /** Opens (building it the first time) the demo's TPC-H database for benchmarks. */
+  static dev.learnedcost.examples.DemoDatabase tpchDatabase() throws Exception {
+    return dev.learnedcost.examples.DemoDatabase.open(java.nio.file.Path.of("target", "bench-data"),
+        dev.learnedcost.examples.TpchDataset.withDefaults());
+  }
 }

@@ -7,19 +7,15 @@ import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.TpchDataset;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.apache.calcite.util.Holder;
@@ -78,14 +74,8 @@ public class ProfilingOverheadBenchmark {
   /** Opens (or builds once) the database and prepares every query. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    database = DemoDatabase.open(Path.of("target", "bench-data"), TpchDataset.withDefaults());
-    Properties info = new Properties();
-    connection = new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", info);
-    CalciteConnection calcite = connection.unwrap(CalciteConnection.class);
-    SchemaPlus root = calcite.getRootSchema();
-    root.add("TPCH",
-        ScanOnlyJdbcConvention.schema(root, "TPCH", database.dataSource(), null, "PUBLIC"));
-    calcite.setSchema("TPCH");
+    database = BenchInputs.tpchDatabase();
+    connection = BenchInputs.tpchConnection(database);
     loop = new FeedbackLoop(LoraCostModel.create());
     Program profiler = PlanProfiler.program("learn".equals(profiling)
         ? a -> {
