@@ -192,9 +192,11 @@ class PlanSwitchAndGuardTest {
     }
     LoraCostModel model = LoraCostModel.create();
     sabotage(model);
-    // Observe only (no training), so the sabotage stays and only the guard can act.
+    // Observe only (no training), so the sabotage stays and only the guard can act; no severe
+    // factor (the sabotaged plan is 5-15x slower), so the window's median is what decides.
     FeedbackOptions options = FeedbackOptions.DEFAULTS.withSynchronous(true)
-        .withStepsPerObservation(0);
+        .withStepsPerObservation(0)
+        .withGuard(GuardOptions.DEFAULTS.withSevereFactor(1000));
     try (FeedbackLoop loop = new FeedbackLoop(model, options, new CostCalibration());
         Connection c = StarH2.connect(LoraCalcite.driver(loop))) {
       List<Run> runs = new ArrayList<>();

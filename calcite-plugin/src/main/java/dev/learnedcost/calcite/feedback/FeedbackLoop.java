@@ -326,6 +326,11 @@ public final class FeedbackLoop implements AutoCloseable {
     try {
       if (!actuals.complete()) {
         incomplete.increment();
+        Tag t = feedback.tag();
+        if (t != null) {
+          guard.recordIncomplete(t.fingerprint(), t.shape(), t.choice(), t.planHash(),
+              actuals.wallNanos() / 1e6, this::modelState);
+        }
       } else {
         Tag t = feedback.tag();
         if (t != null) {

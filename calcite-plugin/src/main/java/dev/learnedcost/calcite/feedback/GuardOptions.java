@@ -17,13 +17,20 @@ package dev.learnedcost.calcite.feedback;
  * @param retryChange how much the model must change before a guarded query tries its learned plan
  *     again: the relative change of the vector of per-scope adapter norms
  *     ({@code |now - then| / |then|}) since the fallback; finite, {@code > 0}
+ * @param severeFactor a single learned run slower than {@code severeFactor} times the stock
+ *     median falls back at once, without waiting for the window; so does a learned run cancelled
+ *     or closed early after running that long (a timeout: its latency is at least that). Finite,
+ *     {@code >= threshold}
  */
 public record GuardOptions(
     boolean enabled, double threshold, int window, boolean stockFirst, int exploreEvery,
-    double retryChange) {
+    double retryChange, double severeFactor) {
 
-  /** On, 1.2x over a window of 3, stock first, no exploration, retry after a 25% change. */
-  public static final GuardOptions DEFAULTS = new GuardOptions(true, 1.2, 3, true, 0, 0.25);
+  /**
+   * On, 1.2x over a window of 3, stock first, no exploration, retry after a 25% change, at once
+   * beyond 5x.
+   */
+  public static final GuardOptions DEFAULTS = new GuardOptions(true, 1.2, 3, true, 0, 0.25, 5);
 
   /** The guard off: every query plans learned. */
   public static final GuardOptions OFF = DEFAULTS.withEnabled(false);
@@ -42,30 +49,45 @@ public record GuardOptions(
     if (!(retryChange > 0) || Double.isInfinite(retryChange)) {
       throw new IllegalArgumentException("retryChange must be finite and > 0, got " + retryChange);
     }
+    if (!(severeFactor >= threshold) || Double.isInfinite(severeFactor)) {
+      throw new IllegalArgumentException("severeFactor must be finite and >= threshold ("
+          + threshold + "), got " + severeFactor);
+    }
   }
 
   /** Returns these options switched on or off. */
   public GuardOptions withEnabled(boolean value) {
-    return new GuardOptions(value, threshold, window, stockFirst, exploreEvery, retryChange);
+    return new GuardOptions(value, threshold, window, stockFirst, exploreEvery, retryChange,
+        severeFactor);
   }
 
-  /** Returns these options with another threshold. */
+  /** Returns these options with another threshold (raising the severe factor to it if lower). */
   public GuardOptions withThreshold(double value) {
-    return new GuardOptions(enabled, value, window, stockFirst, exploreEvery, retryChange);
+    return new GuardOptions(enabled, value, window, stockFirst, exploreEvery, retryChange,
+        Math.max(severeFactor, value));
   }
 
   /** Returns these options with another window. */
   public GuardOptions withWindow(int value) {
-    return new GuardOptions(enabled, threshold, value, stockFirst, exploreEvery, retryChange);
+    return new GuardOptions(enabled, threshold, value, stockFirst, exploreEvery, retryChange,
+        severeFactor);
   }
 
   /** Returns these options with stock-first on or off. */
   public GuardOptions withStockFirst(boolean value) {
-    return new GuardOptions(enabled, threshold, window, value, exploreEvery, retryChange);
+    return new GuardOptions(enabled, threshold, window, value, exploreEvery, retryChange,
+        severeFactor);
+  }
+
+  /** Returns these options with another severe factor. */
+  public GuardOptions withSevereFactor(double value) {
+    return new GuardOptions(enabled, threshold, window, stockFirst, exploreEvery, retryChange,
+        value);
   }
 
   /** Returns these options with another exploration period (0: never). */
   public GuardOptions withExploreEvery(int value) {
-    return new GuardOptions(enabled, threshold, window, stockFirst, value, retryChange);
+    return new GuardOptions(enabled, threshold, window, stockFirst, value, retryChange,
+        severeFactor);
   }
 }

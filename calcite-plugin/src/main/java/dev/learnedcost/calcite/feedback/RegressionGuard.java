@@ -31,7 +31,9 @@ import org.slf4j.LoggerFactory;
  *   <li>Regression: once the current learned plan has {@code window} latencies, the median of
  *       them is compared with the median of the stock plan's; above {@code threshold} times, the
  *       query is guarded: it plans with stock costs, the fallback is counted and logged, and the
- *       model's state (the vector of per-scope adapter norms) is noted.</li>
+ *       model's state (the vector of per-scope adapter norms) is noted. A single run beyond
+ *       {@code severeFactor} times the stock median, finished or not (a timeout), falls back at
+ *       once.</li>
  *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
  *       materially since: the relative distance between the norm vectors reaches
  *       {@code retryChange}. A changed learned plan starts a new window.</li>
@@ -119,9 +121,7 @@ public final class RegressionGuard {
       double ms, Supplier<double[]> modelState) {
     Objects.requireNonNull(fingerprint, "fingerprint");
     Objects.requireNonNull(choice, "choice");
-    if (!(ms >= 0) || Double.isInfinite(ms)) {
-      throw new IllegalArgumentException("ms must be finite and >= 0, got " + ms);
-    }
+    checkMs(ms);
     Entry e = entry(fingerprint, shape);
     synchronized (e) {
       boolean sameAsStock = e.stockRuns > 0 && planHash == e.stockPlan;
@@ -134,31 +134,77 @@ public final class RegressionGuard {
       if (choice.isStock()) {
         return false;
       }
-      if (planHash != e.learnedPlan) {
-        e.learned.clear();
-        e.learnedPlan = planHash;
+      addLearned(e, planHash, ms);
+      if (!options.enabled() || sameAsStock || e.stock.size() == 0) {
+        return false;
       }
-      e.learned.add(ms);
-      e.learnedRuns++;
-      e.lastLearnedMs = ms;
-      if (!options.enabled() || sameAsStock || e.stock.size() == 0
-          || e.learned.size() < options.window()) {
+      double stock = e.stock.median();
+      if (ms > options.severeFactor() * stock) {
+        return fallBack(e, ms, stock, "one run", modelState);
+      }
+      if (e.learned.size() < options.window()) {
         return false;
       }
       double learned = e.learned.median();
-      double stock = e.stock.median();
-      if (learned <= options.threshold() * stock) {
+      return learned > options.threshold() * stock
+          && fallBack(e, learned, stock, "median over " + options.window() + " runs", modelState);
+    }
+  }
+
+  /**
+   * Records a learned-plan execution that ended before its result was read to the end (cancelled
+   * at a timeout, or closed early by its client). Its time is a lower bound of its latency, so it
+   * counts only when it already exceeds {@code severeFactor} times the stock median: then the
+   * query falls back at once. Shorter incomplete runs say nothing and are ignored.
+   *
+   * @return true if this execution made the guard fall back to stock for the query
+   */
+  public boolean recordIncomplete(String fingerprint, String shape, PlanChoice choice,
+      long planHash, double ms, Supplier<double[]> modelState) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(choice, "choice");
+    checkMs(ms);
+    if (choice.isStock() || !options.enabled()) {
+      return false;
+    }
+    Entry e = entry(fingerprint, shape);
+    synchronized (e) {
+      if (e.stock.size() == 0 || planHash == e.stockPlan
+          || !(ms > options.severeFactor() * e.stock.median())) {
         return false;
       }
-      e.guarded = true;
-      e.guardState = modelState.get().clone();
-      e.fallbacks++;
-      fallbacks.increment();
-      LOG.warn("query {} falls back to its stock plan: learned plan median {} ms vs stock {} ms"
-          + " over {} runs (threshold {}x)", fingerprint, fmt(learned), fmt(stock),
-          options.window(), options.threshold());
-      return true;
+      addLearned(e, planHash, ms);
+      return fallBack(e, ms, e.stock.median(), "an unfinished run", modelState);
     }
+  }
+
+  private static void checkMs(double ms) {
+    if (!(ms >= 0) || Double.isInfinite(ms)) {
+      throw new IllegalArgumentException("ms must be finite and >= 0, got " + ms);
+    }
+  }
+
+  /** Adds a learned-plan latency; a plan other than the current learned one starts a new window. */
+  private static void addLearned(Entry e, long planHash, double ms) {
+    if (planHash != e.learnedPlan) {
+      e.learned.clear();
+      e.learnedPlan = planHash;
+    }
+    e.learned.add(ms);
+    e.learnedRuns++;
+    e.lastLearnedMs = ms;
+  }
+
+  private boolean fallBack(Entry e, double learnedMs, double stockMs, String basis,
+      Supplier<double[]> modelState) {
+    e.guarded = true;
+    e.guardState = modelState.get().clone();
+    e.fallbacks++;
+    fallbacks.increment();
+    LOG.warn("query {} falls back to its stock plan: learned plan {} ms ({}) vs stock median {}"
+        + " ms (threshold {}x, at once beyond {}x)", e.fingerprint, fmt(learnedMs), basis,
+        fmt(stockMs), options.threshold(), options.severeFactor());
+    return true;
   }
 
   private Entry entry(String fingerprint, String shape) {

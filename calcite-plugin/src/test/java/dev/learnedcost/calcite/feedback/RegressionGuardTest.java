@@ -78,10 +78,40 @@ class RegressionGuardTest {
   void aNewLearnedPlan_startsANewWindow() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
     g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
-    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 100, model);
-    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 100, model);
-    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, 33, 100, model)).isFalse();
-    assertThat(g.history(FP).orElseThrow().learnedMedianMs()).isEqualTo(100);
+    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 40, model);
+    g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 40, model);
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, 33, 40, model)).isFalse();
+    assertThat(g.history(FP).orElseThrow().learnedMedianMs()).isEqualTo(40);
+  }
+
+  @Test
+  void oneSevereRun_fallsBackAtOnce_withoutWaitingForTheWindow() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 49, model)).isFalse();
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 51, model)).isTrue();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+  }
+
+  @Test
+  void unfinishedLearnedRun_countsOnlyWhenAlreadySevere() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    // Closed early after 20 ms: a lower bound that says nothing.
+    assertThat(g.recordIncomplete(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 20, model))
+        .isFalse();
+    assertThat(g.history(FP).orElseThrow().learnedRuns()).isZero();
+    // Cancelled at a 30 s timeout: at least 3000x the stock plan.
+    assertThat(g.recordIncomplete(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 30_000, model))
+        .isTrue();
+    FingerprintHistory h = g.history(FP).orElseThrow();
+    assertThat(h.guarded()).isTrue();
+    assertThat(h.lastLearnedMs()).isEqualTo(30_000);
+    // A stock run never trips the guard, finished or not.
+    RegressionGuard other = new RegressionGuard(GuardOptions.DEFAULTS);
+    other.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
+    assertThat(other.recordIncomplete(FP, SHAPE, PlanChoice.STOCK_GUARDED, STOCK_PLAN, 30_000,
+        model)).isFalse();
   }
 
   @Test
@@ -130,5 +160,7 @@ class RegressionGuardTest {
         .hasMessage("window must be in 1..64, got 0");
     assertThatThrownBy(() -> GuardOptions.DEFAULTS.withExploreEvery(-1))
         .hasMessage("exploreEvery must be >= 0, got -1");
+    assertThatThrownBy(() -> GuardOptions.DEFAULTS.withSevereFactor(1.1))
+        .hasMessage("severeFactor must be finite and >= threshold (1.2), got 1.1");
   }
 }
