@@ -196,7 +196,7 @@ class PlanSwitchAndGuardTest {
     // factor (the sabotaged plan is 5-15x slower), so the window's median is what decides.
     FeedbackOptions options = FeedbackOptions.DEFAULTS.withSynchronous(true)
         .withStepsPerObservation(0)
-        .withGuard(GuardOptions.DEFAULTS.withSevereFactor(1000));
+        .withGuard(GuardOptions.DEFAULTS.withSevereFactor(1000).withBaselineRuns(1));
     try (FeedbackLoop loop = new FeedbackLoop(model, options, new CostCalibration());
         Connection c = StarH2.connect(LoraCalcite.driver(loop))) {
       List<Run> runs = new ArrayList<>();

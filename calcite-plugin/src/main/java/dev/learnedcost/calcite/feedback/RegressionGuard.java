@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  *       planning it, so it compares plans by the hash of their text after the fact: a learned
  *       plan identical to the stock plan counts as a stock run (it refreshes the baseline and
  *       can never be a regression).</li>
- *   <li>Baseline: with {@code stockFirst}, the first execution of a new query runs the stock
- *       plan once. With {@code exploreEvery = n > 0}, every n-th execution runs it again.</li>
+ *   <li>Baseline: the first {@code baselineRuns} executions of a new query run the stock plan,
+ *       and the baseline is the fastest stock run in the window (a first run is cold: freshly
+ *       generated code). With {@code exploreEvery = n > 0}, every n-th execution runs it again.</li>
  *   <li>Regression: once the current learned plan has {@code window} latencies, the median of
  *       them is compared with the median of the stock plan's; above {@code threshold} times, the
  *       query is guarded: it plans with stock costs, the fallback is counted and logged, and the
@@ -98,7 +99,7 @@ public final class RegressionGuard {
             + " fallback", fingerprint, String.format(java.util.Locale.ROOT, "%.0f%%", change * 100));
         return PlanChoice.LEARNED;
       }
-      if (options.stockFirst() && e.stockRuns == 0) {
+      if (e.stockRuns < options.baselineRuns()) {
         return PlanChoice.STOCK_BASELINE;
       }
       if (options.exploreEvery() > 0 && e.planned % options.exploreEvery() == 0) {
@@ -138,7 +139,7 @@ public final class RegressionGuard {
       if (!options.enabled() || sameAsStock || e.stock.size() == 0) {
         return false;
       }
-      double stock = e.stock.median();
+      double stock = e.stock.min();
       if (ms > options.severeFactor() * stock) {
         return fallBack(e, ms, stock, "one run", modelState);
       }
@@ -170,11 +171,11 @@ public final class RegressionGuard {
     Entry e = entry(fingerprint, shape);
     synchronized (e) {
       if (e.stock.size() == 0 || planHash == e.stockPlan
-          || !(ms > options.severeFactor() * e.stock.median())) {
+          || !(ms > options.severeFactor() * e.stock.min())) {
         return false;
       }
       addLearned(e, planHash, ms);
-      return fallBack(e, ms, e.stock.median(), "an unfinished run", modelState);
+      return fallBack(e, ms, e.stock.min(), "an unfinished run", modelState);
     }
   }
 
@@ -201,7 +202,7 @@ public final class RegressionGuard {
     e.guardState = modelState.get().clone();
     e.fallbacks++;
     fallbacks.increment();
-    LOG.warn("query {} falls back to its stock plan: learned plan {} ms ({}) vs stock median {}"
+    LOG.warn("query {} falls back to its stock plan: learned plan {} ms ({}) vs stock best {}"
         + " ms (threshold {}x, at once beyond {}x)", e.fingerprint, fmt(learnedMs), basis,
         fmt(stockMs), options.threshold(), options.severeFactor());
     return true;
@@ -428,6 +429,14 @@ public final class RegressionGuard {
 
     double median() {
       return Medians.of(values, size);
+    }
+
+    double min() {
+      double m = Double.NaN;
+      for (int i = 0; i < size; i++) {
+        m = Double.isNaN(m) ? values[i] : Math.min(m, values[i]);
+      }
+      return m;
     }
 
     /** Oldest first. */

@@ -20,15 +20,23 @@ class RegressionGuardTest {
   private final Supplier<double[]> model = () -> state.clone();
 
   @Test
-  void firstExecution_runsStockForTheBaseline_thenLearned() {
+  void firstExecutions_runStockForTheBaseline_thenLearned() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_BASELINE);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 40, model); // cold
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_BASELINE);
     g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
     FingerprintHistory h = g.history(FP).orElseThrow();
-    assertThat(h.stockRuns()).isEqualTo(1);
-    assertThat(h.stockMedianMs()).isEqualTo(10);
-    assertThat(h.planned()).isEqualTo(2);
+    assertThat(h.stockRuns()).isEqualTo(2);
+    assertThat(h.stockMedianMs()).isEqualTo(25);
+    assertThat(h.planned()).isEqualTo(3);
+    // The baseline is the fastest stock run: 3 learned runs of 15 ms (1.5x the warm 10 ms, under
+    // half the cold 40 ms) are a regression.
+    for (int i = 0; i < 2; i++) {
+      assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 15, model)).isFalse();
+    }
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 15, model)).isTrue();
   }
 
   @Test
@@ -54,6 +62,7 @@ class RegressionGuardTest {
   @Test
   void learnedPlanWithinThreshold_staysLearned() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
     g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
     for (int i = 0; i < 10; i++) {
       assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 11.9, model)).isFalse();
@@ -116,7 +125,8 @@ class RegressionGuardTest {
 
   @Test
   void exploration_runsStockEveryNth() {
-    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS.withExploreEvery(3));
+    RegressionGuard g = new RegressionGuard(
+        GuardOptions.DEFAULTS.withBaselineRuns(1).withExploreEvery(3));
     g.choose(FP, SHAPE, model);
     g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
@@ -160,6 +170,8 @@ class RegressionGuardTest {
         .hasMessage("window must be in 1..64, got 0");
     assertThatThrownBy(() -> GuardOptions.DEFAULTS.withExploreEvery(-1))
         .hasMessage("exploreEvery must be >= 0, got -1");
+    assertThatThrownBy(() -> GuardOptions.DEFAULTS.withBaselineRuns(4))
+        .hasMessage("baselineRuns must be in 0..window (3), got 4");
     assertThatThrownBy(() -> GuardOptions.DEFAULTS.withSevereFactor(1.1))
         .hasMessage("severeFactor must be finite and >= threshold (1.2), got 1.1");
   }
