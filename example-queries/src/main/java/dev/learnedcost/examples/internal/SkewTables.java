@@ -176,31 +176,10 @@ public final class SkewTables {
             IndexDefinition.of("IDX_SALES_DATE", "SA_DATE")));
   }
 
-  /** Generates one table's rows from the shared model. */
-  @FunctionalInterface
-  private interface Generator {
-    void generate(TableSource.RowSink sink) throws SQLException;
-  }
-
+  /** The source of one table whose rows the shared model generates. */
   private static TableSource source(TableDefinition definition, Map<String, Long> counts,
-      Generator generator) {
-    long rows = counts.get(definition.name());
-    return new TableSource() {
-      @Override
-      public TableDefinition definition() {
-        return definition;
-      }
-
-      @Override
-      public long estimatedRows() {
-        return rows;
-      }
-
-      @Override
-      public void generate(RowSink sink) throws SQLException {
-        generator.generate(sink);
-      }
-    };
+      TableSource.Generator generator) {
+    return TableSource.of(definition, counts.get(definition.name()), generator);
   }
 
   /**

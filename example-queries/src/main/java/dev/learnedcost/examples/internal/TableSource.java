@@ -19,6 +19,37 @@ public interface TableSource {
     void accept(Object[] row) throws SQLException;
   }
 
+  /** Produces a table's rows (the body of {@link #generate}). */
+  @FunctionalInterface
+  interface Generator {
+    /**
+     * Generates every row into {@code sink}.
+     *
+     * @throws SQLException if the sink throws
+     */
+    void generate(RowSink sink) throws SQLException;
+  }
+
+  /** Returns a source of a table whose row count is known before generating. */
+  static TableSource of(TableDefinition definition, long rows, Generator generator) {
+    return new TableSource() {
+      @Override
+      public TableDefinition definition() {
+        return definition;
+      }
+
+      @Override
+      public long estimatedRows() {
+        return rows;
+      }
+
+      @Override
+      public void generate(RowSink sink) throws SQLException {
+        generator.generate(sink);
+      }
+    };
+  }
+
   /** Returns the table's definition. */
   TableDefinition definition();
 

@@ -1,7 +1,6 @@
 package dev.learnedcost.examples.internal;
 
 import dev.learnedcost.examples.VectorDataset;
-import java.sql.SQLException;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -60,7 +59,7 @@ public final class VectorTables {
         ColumnDefinition.integer("CATEGORY_ID"), ColumnDefinition.varchar("NAME", 20),
         ColumnDefinition.varchar("DEPARTMENT", 20)), List.of("CATEGORY_ID"), List.of());
     return List.of(
-        source(categories, CATEGORIES, sink -> {
+        TableSource.of(categories, CATEGORIES, sink -> {
           for (int c = 1; c <= CATEGORIES; c++) {
             sink.accept(new Object[] {c, String.format("CATEGORY %03d", c),
                 "DEPARTMENT " + ((c - 1) % DEPARTMENTS + 1)});
@@ -75,7 +74,7 @@ public final class VectorTables {
         ColumnDefinition.integer("ID"), ColumnDefinition.integer("CATEGORY_ID"),
         ColumnDefinition.integer("PRICE"), ColumnDefinition.vector("EMBEDDING", model.dim)),
         List.of("ID"), List.of(IndexDefinition.of("IDX_" + name + "_CATEGORY", "CATEGORY_ID")));
-    return source(def, rows, sink -> {
+    return TableSource.of(def, rows, sink -> {
       for (int i = 0; i < rows; i++) {
         int cluster = random.nextInt(CLUSTERS);
         float[] v = model.draw(cluster, random);
@@ -92,30 +91,6 @@ public final class VectorTables {
     }
     Model model = new Model(dataset);
     return model.draw(i % CLUSTERS, new SplittableRandom(dataset.seed() * 1_000_003L + 1000 + i));
-  }
-
-  @FunctionalInterface
-  private interface Generator {
-    void generate(TableSource.RowSink sink) throws SQLException;
-  }
-
-  private static TableSource source(TableDefinition definition, long rows, Generator generator) {
-    return new TableSource() {
-      @Override
-      public TableDefinition definition() {
-        return definition;
-      }
-
-      @Override
-      public long estimatedRows() {
-        return rows;
-      }
-
-      @Override
-      public void generate(RowSink sink) throws SQLException {
-        generator.generate(sink);
-      }
-    };
   }
 
   /** The cluster centres and bases, drawn once from the seed. */
