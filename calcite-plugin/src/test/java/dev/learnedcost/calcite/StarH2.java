@@ -7,7 +7,6 @@ import java.sql.Statement;
 import javax.sql.DataSource;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.schema.SchemaPlus;
-import org.h2.jdbcx.JdbcDataSource;
 
 /**
  * A constructed data set where the join order decides the run time and JdbcSchema's estimates
@@ -24,22 +23,13 @@ final class StarH2 {
   static final int FACT_ROWS = 5_000;
   static final int KEYS = 10;
   static final int DIM_ROWS = 1_000;
-  private static final String URL =
-      "jdbc:h2:mem:lora_star;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE";
   private static DataSource dataSource;
 
   private StarH2() {}
 
   static synchronized DataSource dataSource() {
     if (dataSource == null) {
-      JdbcDataSource ds = new JdbcDataSource();
-      ds.setURL(URL);
-      try (Connection c = ds.getConnection()) {
-        load(c);
-      } catch (SQLException e) {
-        throw new IllegalStateException("loading the star data set into H2 failed", e);
-      }
-      dataSource = ds;
+      dataSource = InMemoryH2.create("lora_star", StarH2::load);
     }
     return dataSource;
   }

@@ -566,7 +566,7 @@ public final class FeedbackLoop implements AutoCloseable {
     }
     return new FeedbackStats(received.sum(), done, dropped.sum(), incomplete.sum(), failed.sum(),
         count, mean, success, calibration.count(), Math.exp(calibration.meanLogMsPerCost()),
-        guard.history().size(), guard.guardedCount(), guard.fallbacks(), saves.sum(),
+        guard.fingerprintCount(), guard.guardedCount(), guard.fallbacks(), saves.sum(),
         saveFailures.sum());
   }
 

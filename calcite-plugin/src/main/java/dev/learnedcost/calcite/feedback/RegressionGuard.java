@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -56,7 +57,7 @@ public final class RegressionGuard {
   private final ConcurrentHashMap<String, Entry> entries = new ConcurrentHashMap<>();
   private final LongAdder fallbacks = new LongAdder();
   private final LongAdder retries = new LongAdder();
-  private final LongAdder tick = new LongAdder();
+  private final AtomicLong tick = new AtomicLong();
 
   /** Creates an empty guard. */
   public RegressionGuard(GuardOptions options) {
@@ -80,10 +81,10 @@ public final class RegressionGuard {
     Objects.requireNonNull(shape, "shape");
     Objects.requireNonNull(modelState, "modelState");
     Entry e = entry(fingerprint, shape);
-    tick.increment();
+    long now = tick.incrementAndGet();
     synchronized (e) {
       e.planned++;
-      e.lastPlanned = tick.sum();
+      e.lastPlanned = now;
       if (!options.enabled()) {
         return PlanChoice.LEARNED;
       }
@@ -274,6 +275,11 @@ public final class RegressionGuard {
   /** Returns how many times the guard fell back to stock. */
   public long fallbacks() {
     return fallbacks.sum();
+  }
+
+  /** Returns how many fingerprints have a history. */
+  public int fingerprintCount() {
+    return entries.size();
   }
 
   /** Returns how many guarded queries tried their learned plan again. */
