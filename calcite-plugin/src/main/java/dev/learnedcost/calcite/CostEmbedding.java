@@ -25,6 +25,7 @@ import org.apache.calcite.rex.RexProgram;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.plan.RelOptTable;
 import org.apache.calcite.util.ImmutableBitSet;
+import org.apache.calcite.util.Sarg;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -51,9 +52,20 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * 15   NON_EQUI_TERMS    0.5 * log2(1 + join conjuncts that are not column equalities)
  * 16.. IDENTITY          signed feature hashing, 2 per token: qualified table names (of a scan,
  *                        or of the scan under a converter such as JdbcToEnumerableConverter),
- *                        and the names of the columns in filter and join conditions, group keys
- *                        and sort keys; dim - 16 buckets (48 at the default 64)
+ *                        the names of the columns in filter and join conditions, group keys
+ *                        and sort keys, and one token per equality of a column with literals
+ *                        (column and values: {@code cu_segment = 'RETAIL'}, an IN list); the
+ *                        filters of a fragment pushed under a converter count as the
+ *                        converter's; dim - 16 buckets (48 at the default 64)
  * </pre>
+ *
+ * <h2>Literal tokens</h2>
+ * Stock Calcite guesses 15% for every equality, whatever the value; in a parameterized workload
+ * the same predicate keeps 1% for one value and 99% for another. Without the value in the
+ * embedding both instances embed alike and the adapter can only learn their average (or, at a
+ * high learning rate, chase the latest one). Equalities and IN lists get a token of column and
+ * values; ranges do not (a date bound rarely repeats, so its token would only add noise).
+ * Layout 1 had no literal tokens and no fragment filters.
  *
  * <h2>Why these scales</h2>
  * The engine learns fastest when {@code |x|} is about 3 to 6 (ten steps at learning rate 1 reach
@@ -76,7 +88,7 @@ public final class CostEmbedding {
    * Version of the layout below. Saved with learned state: adapters trained on one layout mean
    * nothing on another, so state of another layout is refused when loaded.
    */
-  public static final int LAYOUT_VERSION = 1;
+  public static final int LAYOUT_VERSION = 2;
 
   /** Output dimension holding ln(row correction); 0 in every embedding. */
   public static final int READOUT_ROWS = 0;
@@ -126,12 +138,14 @@ public final class CostEmbedding {
 
   private static final int TABLE_SALT = 0x5bd1e995;
   private static final int COLUMN_SALT = 0x27d4eb2f;
+  private static final int LITERAL_SALT = 0x165667b1;
   private static final int MAX_DEPTH = 8;
   private static final double INV_LN10 = 1.0 / Math.log(10);
   private static final double INV_LN2 = 1.0 / Math.log(2);
 
   private final int dim;
   private final int buckets;
+  private final boolean biasOnly;
 
   /**
    * Creates an embedding of {@code dim} dimensions.
@@ -139,12 +153,23 @@ public final class CostEmbedding {
    * @throws IllegalArgumentException unless {@code dim} is in 32..256
    */
   public CostEmbedding(int dim) {
+    this(dim, false);
+  }
+
+  /**
+   * Creates an embedding of {@code dim} dimensions that, with {@code biasOnly}, writes the bias
+   * feature alone for every node (the ablation of {@link LoraConfig.Builder#biasOnly}).
+   *
+   * @throws IllegalArgumentException unless {@code dim} is in 32..256
+   */
+  public CostEmbedding(int dim, boolean biasOnly) {
     if (dim < MIN_DIM || dim > MAX_DIM) {
       throw new IllegalArgumentException(
           "dim must be in " + MIN_DIM + ".." + MAX_DIM + ", got " + dim);
     }
     this.dim = dim;
     this.buckets = dim - IDENTITY_START;
+    this.biasOnly = biasOnly;
   }
 
   /** Returns the dimension. */
@@ -167,8 +192,11 @@ public final class CostEmbedding {
           "out length must equal dim (" + dim + "), got " + out.length);
     }
     java.util.Arrays.fill(out, 0f);
-    double r = rows >= 0 && !Double.isInfinite(rows) ? rows : 0.0;
     out[BIAS] = BIAS_VALUE;
+    if (biasOnly) {
+      return;
+    }
+    double r = rows >= 0 && !Double.isInfinite(rows) ? rows : 0.0;
     out[ROWS] = halfLog10(r);
     double sum = 0;
     double max = 0;
@@ -296,6 +324,10 @@ public final class CostEmbedding {
     if (below == null) {
       return;
     }
+    if (below instanceof Filter filter) {
+      columns(filter.getCondition(), filter.getInput().getRowType().getFieldList(), null, null,
+          out, 0);
+    }
     if (below instanceof SingleRel || below.getTable() != null) {
       tables(below, out, depth + 1);
     }
@@ -323,13 +355,7 @@ public final class CostEmbedding {
       return;
     }
     if (node instanceof RexInputRef ref) {
-      int i = ref.getIndex();
-      String name = null;
-      if (i < left.size()) {
-        name = left.get(i).getName();
-      } else if (right != null && i - left.size() < right.size()) {
-        name = right.get(i - left.size()).getName();
-      }
+      String name = fieldName(ref.getIndex(), left, right);
       if (name != null) {
         token(out, COLUMN_SALT, name.hashCode());
       }
@@ -340,7 +366,59 @@ public final class CostEmbedding {
       for (int i = 0; i < operands.size(); i++) {
         columns(operands.get(i), left, right, program, out, depth + 1);
       }
+      literalToken(call, left, right, program, out);
     }
+  }
+
+  /**
+   * Adds the token of {@code column = literal} or {@code SEARCH(column, points)} (an IN list),
+   * either operand order; nothing for other calls.
+   */
+  private void literalToken(RexCall call, List<RelDataTypeField> left,
+      @Nullable List<RelDataTypeField> right, @Nullable RexProgram program, float[] out) {
+    SqlKind kind = call.getKind();
+    if ((kind != SqlKind.EQUALS && kind != SqlKind.SEARCH) || call.getOperands().size() != 2) {
+      return;
+    }
+    RexNode a = resolve(call.getOperands().get(0), program);
+    RexNode b = resolve(call.getOperands().get(1), program);
+    if (kind == SqlKind.EQUALS && a instanceof RexLiteral && b instanceof RexInputRef) {
+      RexNode t = a;
+      a = b;
+      b = t;
+    }
+    if (!(a instanceof RexInputRef ref) || !(b instanceof RexLiteral literal)) {
+      return;
+    }
+    if (kind == SqlKind.SEARCH) {
+      Sarg<?> sarg = literal.getValueAs(Sarg.class);
+      if (sarg == null || !sarg.isPoints()) {
+        return;
+      }
+    }
+    String name = fieldName(ref.getIndex(), left, right);
+    if (name != null) {
+      token(out, LITERAL_SALT, 31 * name.hashCode() + literal.toString().hashCode());
+    }
+  }
+
+  private static RexNode resolve(RexNode node, @Nullable RexProgram program) {
+    RexNode n = node;
+    for (int i = 0; i < MAX_DEPTH && program != null && n instanceof RexLocalRef local; i++) {
+      n = program.getExprList().get(local.getIndex());
+    }
+    return n;
+  }
+
+  private static @Nullable String fieldName(int i, List<RelDataTypeField> left,
+      @Nullable List<RelDataTypeField> right) {
+    if (i < left.size()) {
+      return left.get(i).getName();
+    }
+    if (right != null && i - left.size() < right.size()) {
+      return right.get(i - left.size()).getName();
+    }
+    return null;
   }
 
   private static int conjuncts(RexNode cond) {

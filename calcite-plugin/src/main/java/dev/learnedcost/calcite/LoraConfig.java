@@ -55,6 +55,7 @@ public final class LoraConfig {
   private final float alpha;
   private final float learningRate;
   private final boolean categoryFallback;
+  private final boolean biasOnly;
 
   private LoraConfig(Builder b) {
     this.mode = Objects.requireNonNull(b.mode, "mode");
@@ -71,6 +72,7 @@ public final class LoraConfig {
     this.alpha = b.alpha;
     this.learningRate = b.learningRate;
     this.categoryFallback = b.categoryFallback;
+    this.biasOnly = b.biasOnly;
   }
 
   /** Returns a builder with the defaults: mode ON, every scope enabled. */
@@ -97,6 +99,7 @@ public final class LoraConfig {
     b.alpha = alpha;
     b.learningRate = learningRate;
     b.categoryFallback = categoryFallback;
+    b.biasOnly = biasOnly;
     return b;
   }
 
@@ -160,12 +163,20 @@ public final class LoraConfig {
     return categoryFallback;
   }
 
+  /**
+   * Returns whether every node embeds as the bias feature alone (an ablation, see
+   * {@link Builder#biasOnly(boolean)}).
+   */
+  public boolean biasOnly() {
+    return biasOnly;
+  }
+
   @Override
   public String toString() {
     return "LoraConfig{mode=" + mode + ", enabledScopes=" + enabledScopes
         + ", rowLog2=[" + rowLog2Min + ", " + rowLog2Max + "], costLog2=[" + costLog2Min + ", "
         + costLog2Max + "], dim=" + dim + ", alpha=" + alpha + ", learningRate=" + learningRate
-        + ", categoryFallback=" + categoryFallback + "}";
+        + ", categoryFallback=" + categoryFallback + (biasOnly ? ", biasOnly" : "") + "}";
   }
 
   /** Mutable builder of {@link LoraConfig}; {@link #build()} validates. */
@@ -180,6 +191,7 @@ public final class LoraConfig {
     private float alpha = DEFAULT_ALPHA;
     private float learningRate = DEFAULT_LEARNING_RATE;
     private boolean categoryFallback = false;
+    private boolean biasOnly = false;
 
     private Builder() {}
 
@@ -249,6 +261,17 @@ public final class LoraConfig {
      */
     public Builder categoryFallback(boolean categoryFallback) {
       this.categoryFallback = categoryFallback;
+      return this;
+    }
+
+    /**
+     * Makes every node embed as the bias feature alone (default off). An ablation, not a
+     * setting for production: with a constant input each scope's adapter can learn only one
+     * constant correction per readout, a per-scope scalar trained by the same steps from the
+     * same feedback. The evaluation uses it to measure what the embedding's features add.
+     */
+    public Builder biasOnly(boolean biasOnly) {
+      this.biasOnly = biasOnly;
       return this;
     }
 

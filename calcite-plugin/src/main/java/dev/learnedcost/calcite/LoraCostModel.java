@@ -64,7 +64,7 @@ public final class LoraCostModel {
     this.lora = lora;
     this.config = config;
     this.resolver = resolver;
-    this.embedding = new CostEmbedding(config.dim());
+    this.embedding = new CostEmbedding(config.dim(), config.biasOnly());
     lora.setCategoryFallback(config.categoryFallback());
     int dim = config.dim();
     this.buffers = ThreadLocal.withInitial(() -> new float[][] {new float[dim], new float[dim]});
@@ -155,11 +155,12 @@ public final class LoraCostModel {
     Objects.requireNonNull(newConfig, "newConfig");
     LoraConfig c = config;
     if (newConfig.dim() != c.dim() || newConfig.alpha() != c.alpha()
-        || newConfig.learningRate() != c.learningRate()) {
-      throw new IllegalArgumentException("newConfig must keep dim, alpha and learningRate ("
-          + c.dim() + ", " + c.alpha() + ", " + c.learningRate() + "), got (" + newConfig.dim()
-          + ", " + newConfig.alpha() + ", " + newConfig.learningRate()
-          + "); create a new LoraCostModel to change them");
+        || newConfig.learningRate() != c.learningRate() || newConfig.biasOnly() != c.biasOnly()) {
+      throw new IllegalArgumentException(
+          "newConfig must keep dim, alpha, learningRate and biasOnly (" + c.dim() + ", "
+          + c.alpha() + ", " + c.learningRate() + ", " + c.biasOnly() + "), got ("
+          + newConfig.dim() + ", " + newConfig.alpha() + ", " + newConfig.learningRate() + ", "
+          + newConfig.biasOnly() + "); create a new LoraCostModel to change them");
     }
     lora.setCategoryFallback(newConfig.categoryFallback());
     this.config = newConfig;

@@ -43,6 +43,58 @@ class CostEmbeddingTest {
   }
 
   @Test
+  void embed_equalityLiterals_areTokens_rangeBoundsAreNot() {
+    float[] building = filtered(rb -> rb.equals(rb.field("C_MKTSEGMENT"), rb.literal("BUILDING")));
+    float[] machinery =
+        filtered(rb -> rb.equals(rb.field("C_MKTSEGMENT"), rb.literal("MACHINERY")));
+    float[] buildingAgain =
+        filtered(rb -> rb.equals(rb.literal("BUILDING"), rb.field("C_MKTSEGMENT")));
+    float[] inList = filtered(rb -> rb.in(rb.field("C_MKTSEGMENT"), rb.literal("BUILDING"),
+        rb.literal("MACHINERY")));
+    float[] low = filtered(rb -> rb.greaterThan(rb.field("C_ACCTBAL"), rb.literal(10)));
+    float[] high = filtered(rb -> rb.greaterThan(rb.field("C_ACCTBAL"), rb.literal(9000)));
+
+    assertThat(building).isNotEqualTo(machinery);
+    assertThat(inList).isNotEqualTo(building).isNotEqualTo(machinery);
+    assertThat(buildingAgain).containsExactly(building);
+    assertThat(low).containsExactly(high);
+    for (int i = 0; i < CostEmbedding.IDENTITY_START; i++) {
+      assertThat(building[i]).as("numeric dimension %d", i).isEqualTo(machinery[i]);
+    }
+  }
+
+  private float[] filtered(java.util.function.Function<RelBuilder, RexNode> condition) {
+    RelBuilder rb = TpchH2.relBuilder().scan("CUSTOMER");
+    RelNode filter = rb.filter(condition.apply(rb)).build();
+    float[] x = new float[64];
+    embedding.embed(filter, filter.getCluster().getMetadataQuery(), 10, x);
+    return x;
+  }
+
+  @Test
+  void embed_biasOnly_writesTheBiasAloneForEveryNode() {
+    RelBuilder rb = TpchH2.relBuilder();
+    RelNode join = rb.scan("CUSTOMER").scan("ORDERS")
+        .join(JoinRelType.INNER,
+            rb.equals(rb.field(2, 0, "C_CUSTKEY"), rb.field(2, 1, "O_CUSTKEY")))
+        .build();
+    RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+    CostEmbedding biasOnly = new CostEmbedding(64, true);
+    float[] j = new float[64];
+    float[] s = new float[64];
+    biasOnly.embed(join, mq, 1_000, j);
+    biasOnly.embed(join.getInput(0), mq, 5, s);
+    float[] expected = new float[64];
+    expected[CostEmbedding.BIAS] = CostEmbedding.BIAS_VALUE;
+
+    assertThat(j).containsExactly(expected);
+    assertThat(s).containsExactly(expected);
+    float[] full = new float[64];
+    embedding.embed(join, mq, 1_000, full);
+    assertThat(full).isNotEqualTo(expected);
+  }
+
+  @Test
   void embed_twoTables_differOnlyInIdentityBuckets() {
     RelBuilder rb = TpchH2.relBuilder();
     RelNode customer = rb.scan("CUSTOMER").build();

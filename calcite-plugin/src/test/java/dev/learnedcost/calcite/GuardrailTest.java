@@ -83,8 +83,8 @@ class GuardrailTest {
 
     assertThatThrownBy(() -> model.setConfig(LoraConfig.builder().dim(32).build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("newConfig must keep dim, alpha and learningRate (64, 1.0, 1.0),"
-            + " got (32, 1.0, 1.0)");
+        .hasMessageStartingWith("newConfig must keep dim, alpha, learningRate and biasOnly"
+            + " (64, 1.0, 1.0, false), got (32, 1.0, 1.0, false)");
     assertThat(model.config()).isSameAs(before);
   }
 
