@@ -8,7 +8,8 @@ package dev.learnedcost.calcite.feedback;
  * @param planned how often it was planned through the guard
  * @param stockRuns completed executions of a stock plan (or of a learned plan identical to it)
  * @param learnedRuns completed executions of a learned plan
- * @param stockMedianMs median execution time of the stock plan over the window; NaN if none
+ * @param stockMedianMs median execution time of the stock plan over the window (which leaves out
+ *     the query's cold first run), or that first run while it is the only one; NaN if none
  * @param learnedMedianMs median execution time of the current learned plan over the window; NaN
  *     if none
  * @param lastStockMs the stock plan's latest execution time; NaN if none

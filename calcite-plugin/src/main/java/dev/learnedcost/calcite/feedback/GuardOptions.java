@@ -10,10 +10,10 @@ package dev.learnedcost.calcite.feedback;
  * @param window latencies per plan the medians are taken over, 1..64
  * @param baselineRuns how many times a query seen for the first time is planned with stock costs,
  *     so that its learned plans have a baseline to be compared with (0: none, then the guard can
- *     only act after an exploration run); 0..window. The baseline is the fastest stock run in the
- *     window: a query's first execution runs freshly generated, still interpreted code, so one
- *     cold run alone would flatter every learned plan (measured on TPC-H: 12.6 s cold against
- *     3.4 s warm for the same stock plans)
+ *     only act after an exploration run); 0..window. A query's first execution runs freshly
+ *     generated, still interpreted code, so it stays out of the stock window (measured on TPC-H:
+ *     12.6 s cold against 3.4 s warm for the same stock plans); it is the baseline only while no
+ *     other stock run exists
  * @param exploreEvery plan every {@code exploreEvery}-th execution of a query with stock costs to
  *     keep its baseline fresh; 0 never (the default, and what tests want: explicit exploration
  *     only)

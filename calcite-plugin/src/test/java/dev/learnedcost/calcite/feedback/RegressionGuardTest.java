@@ -29,10 +29,10 @@ class RegressionGuardTest {
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
     FingerprintHistory h = g.history(FP).orElseThrow();
     assertThat(h.stockRuns()).isEqualTo(2);
-    assertThat(h.stockMedianMs()).isEqualTo(25);
+    assertThat(h.stockMedianMs()).isEqualTo(10);
     assertThat(h.planned()).isEqualTo(3);
-    // The baseline is the fastest stock run: 3 learned runs of 15 ms (1.5x the warm 10 ms, under
-    // half the cold 40 ms) are a regression.
+    // The cold first run stays out of the window: 3 learned runs of 15 ms (1.5x the warm 10 ms,
+    // under half the cold 40 ms) are a regression.
     for (int i = 0; i < 2; i++) {
       assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 15, model)).isFalse();
     }
@@ -100,6 +100,24 @@ class RegressionGuardTest {
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 49, model)).isFalse();
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 51, model)).isTrue();
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+  }
+
+  @Test
+  void parameterizedInstances_compareDistributions_notTheLightestStockRun() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    // Instances of one shape: cold first run, then stock runs of a light, a middle and a heavy
+    // instance.
+    for (double ms : new double[] {200, 20, 60, 100}) {
+      g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
+    }
+    // 120 ms is 6x the lightest stock run but not 5x the slowest: no fallback at once.
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 120, model)).isFalse();
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 30, model)).isFalse();
+    // Learned median 70 against the stock median 60: within 1.2x.
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 70, model)).isFalse();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    // Beyond 5x the slowest stock run it still falls back at once.
+    assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 501, model)).isTrue();
   }
 
   @Test
