@@ -1,5 +1,6 @@
 package dev.learnedcost.calcite;
 
+import dev.learnedcost.engine.OperatorScope;
 import java.util.Objects;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.interpreter.BindableConvention;
@@ -72,9 +73,21 @@ public final class LoraMdRowCount extends RelMdRowCount {
     return learned(rel, mq, super.getRowCount(rel, mq));
   }
 
+  /**
+   * A Calc with a condition filters and is corrected; a plain projection (scope Project) keeps
+   * its input's rows, already corrected: correcting it too would compound, and an adapter
+   * trained there learns nothing but its input's current error (measured in the evaluation: a
+   * median Project q-error of 4,000 after learning, against 3.6 stock). Calcs of other scopes
+   * (a vector distance) keep their correction.
+   */
   @Override
   public @Nullable Double getRowCount(Calc rel, RelMetadataQuery mq) {
-    return learned(rel, mq, super.getRowCount(rel, mq));
+    Double base = super.getRowCount(rel, mq);
+    if (rel.getProgram().getCondition() == null
+        && model.correctedScope(rel) == OperatorScope.Project) {
+      return base;
+    }
+    return learned(rel, mq, base);
   }
 
   @Override
