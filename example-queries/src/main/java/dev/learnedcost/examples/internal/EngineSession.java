@@ -76,6 +76,8 @@ public final class EngineSession implements AutoCloseable {
   private final DemoDatabase database;
   private final LoraCostModel model;
   private final FeedbackLoop loop;
+  /** The Calcite driver of {@link #calcite}, or null for the engine's own. */
+  private final java.sql.Driver driver;
   private ExecutorService worker;
   private Connection connection;
   /** Set on timeout: fails the JDBC calls of the connection's Calcite schema. */
@@ -85,7 +87,8 @@ public final class EngineSession implements AutoCloseable {
    * Creates a session; the connection is opened on first use.
    *
    * @param model the learned model; required for {@link Engine#LEARNED}, else ignored
-   * @param loop the feedback loop training {@code model}; required for {@link Engine#LEARNED}
+   * @param loop the feedback loop training {@code model}; required for {@link Engine#LEARNED},
+   *     else ignored
    */
   public EngineSession(Engine engine, DemoDatabase database, LoraCostModel model,
       FeedbackLoop loop) {
@@ -94,8 +97,40 @@ public final class EngineSession implements AutoCloseable {
     if (engine == Engine.LEARNED && (model == null || loop == null)) {
       throw new IllegalArgumentException("the learned engine needs a model and a feedback loop");
     }
-    this.model = model;
+    this.model = engine == Engine.LEARNED ? model : null;
+    this.loop = engine == Engine.LEARNED ? loop : null;
+    this.driver = null;
+  }
+
+  private EngineSession(Engine kind, DemoDatabase database, java.sql.Driver driver,
+      FeedbackLoop loop) {
+    this.engine = kind;
+    this.database = database;
+    this.model = loop == null ? null : loop.model();
     this.loop = loop;
+    this.driver = driver;
+  }
+
+  /**
+   * Returns a session whose connections come from a Calcite driver of the caller's (an
+   * evaluation's baselines: other metadata, another model), mounted like the engines' own.
+   *
+   * @param kind {@link Engine#STOCK} or {@link Engine#LEARNED}: how its runs are labelled
+   * @param driver a {@code jdbc:calcite:} driver
+   * @param loop the feedback loop learning from the driver's executions, waited for after each
+   *     one (as the learned engine does); null if it learns nothing
+   * @throws IllegalArgumentException if {@code kind} is {@link Engine#H2}
+   */
+  public static EngineSession calcite(Engine kind, DemoDatabase database,
+      java.sql.Driver driver, FeedbackLoop loop) {
+    Objects.requireNonNull(kind, "kind");
+    Objects.requireNonNull(database, "database");
+    Objects.requireNonNull(driver, "driver");
+    if (kind == Engine.H2) {
+      throw new IllegalArgumentException("kind must be a Calcite engine (stock or learned), got "
+          + kind.label());
+    }
+    return new EngineSession(kind, database, driver, loop);
   }
 
   /** Returns the engine. */
@@ -110,7 +145,9 @@ public final class EngineSession implements AutoCloseable {
 
   private Connection connection() throws SQLException {
     if (connection == null) {
-      connection = switch (engine) {
+      connection = driver != null
+          ? mount(driver.connect("jdbc:calcite:", new Properties()))
+          : switch (engine) {
         case H2 -> h2();
         case STOCK -> mount(new org.apache.calcite.jdbc.Driver()
             .connect("jdbc:calcite:", new Properties()));
@@ -188,7 +225,7 @@ public final class EngineSession implements AutoCloseable {
       }
     }, current, timeout);
     double ms = (elapsedNanos[0] >= 0 ? elapsedNanos[0] : System.nanoTime() - start) / 1e6;
-    if (engine == Engine.LEARNED) {
+    if (loop != null) {
       awaitLearner();
     }
     return switch (timed.status()) {
