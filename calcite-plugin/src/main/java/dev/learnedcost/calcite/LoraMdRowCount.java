@@ -72,9 +72,16 @@ public final class LoraMdRowCount extends RelMdRowCount {
     return learned(rel, mq, super.getRowCount(rel, mq));
   }
 
+  /**
+   * A Calc with a condition is corrected like a filter; one without is a projection (what an
+   * {@code EnumerableProject} becomes after the Volcano phase), whose rows follow from its
+   * input like a Project's: correcting it would give the finished plan other row counts than
+   * the plan the planner chose.
+   */
   @Override
   public @Nullable Double getRowCount(Calc rel, RelMetadataQuery mq) {
-    return learned(rel, mq, super.getRowCount(rel, mq));
+    Double base = super.getRowCount(rel, mq);
+    return rel.getProgram().getCondition() == null ? base : learned(rel, mq, base);
   }
 
   @Override
