@@ -90,7 +90,7 @@ public final class Evaluation implements Callable<Integer> {
       description = "seeded stream orders, and leave-templates-out folds (default: ${DEFAULT-VALUE})")
   int orders;
 
-  @Option(names = "--held-out", defaultValue = "3", paramLabel = "N",
+  @Option(names = "--held-out", defaultValue = "2", paramLabel = "N",
       description = "held-out instances per template (default: ${DEFAULT-VALUE})")
   int heldOutPerTemplate;
 
@@ -98,15 +98,15 @@ public final class Evaluation implements Callable<Integer> {
       description = "timed executions of each held-out query per system (default: ${DEFAULT-VALUE})")
   int repeats;
 
-  @Option(names = "--lto-stream", defaultValue = "120", paramLabel = "N",
+  @Option(names = "--lto-stream", defaultValue = "100", paramLabel = "N",
       description = "training queries of each leave-templates-out fold (default: ${DEFAULT-VALUE})")
   int ltoStream;
 
-  @Option(names = "--size", defaultValue = "0.05", paramLabel = "F",
+  @Option(names = "--size", defaultValue = "0.1", paramLabel = "F",
       description = "skew size factor before the drift (default: ${DEFAULT-VALUE})")
   double size;
 
-  @Option(names = "--drift-size", defaultValue = "0.2", paramLabel = "F",
+  @Option(names = "--drift-size", defaultValue = "0.25", paramLabel = "F",
       description = "skew size factor after the drift (default: ${DEFAULT-VALUE})")
   double driftSize;
 
