@@ -114,6 +114,19 @@ public final class Evaluation implements Callable<Integer> {
       description = "base seed of the orders and the held-out set (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--learn-cost", defaultValue = "true", arity = "1", paramLabel = "BOOL",
+      description = "whether the learners also learn cost corrections, as the plugin does by"
+          + " default (default: ${DEFAULT-VALUE})")
+  boolean learnCost;
+
+  @Option(names = "--learning-rate", paramLabel = "LR",
+      description = "the learners' learning rate (default: the plugin's default)")
+  Float learningRate;
+
+  @Option(names = "--steps", paramLabel = "N",
+      description = "the learners' replay passes per execution (default: the plugin's default)")
+  Integer steps;
+
   @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
       description = "longest one execution may take (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
@@ -179,6 +192,10 @@ public final class Evaluation implements Callable<Integer> {
     s.put("driftSize", driftSize);
     s.put("seed", seed);
     s.put("timeoutSeconds", timeoutSeconds);
+    s.put("learnCost", learnCost);
+    s.put("learningRate", learningRate == null ? LoraConfig.DEFAULT_LEARNING_RATE : learningRate);
+    s.put("stepsPerObservation", steps == null
+        ? FeedbackOptions.DEFAULTS.stepsPerObservation() : steps);
     s.put("templates", templates.stream().map(Template::name).toList());
     return s;
   }
@@ -214,19 +231,26 @@ public final class Evaluation implements Callable<Integer> {
     final LoraConfig config;
     FeedbackLoop loop;
 
-    Learner(EvalSystem system, Path state) throws IOException {
+    final FeedbackOptions options;
+
+    Learner(EvalSystem system, Path state, Evaluation settings) throws IOException {
       this.system = system;
       this.state = state;
-      this.config = LoraConfig.builder().biasOnly(system == EvalSystem.SCALAR).build();
+      LoraConfig.Builder b = LoraConfig.builder().biasOnly(system == EvalSystem.SCALAR);
+      if (settings.learningRate != null) {
+        b.learningRate(settings.learningRate);
+      }
+      this.config = b.build();
+      FeedbackOptions o = FeedbackOptions.DEFAULTS.withLearnCost(settings.learnCost);
+      this.options = settings.steps == null ? o : o.withStepsPerObservation(settings.steps);
       Files.deleteIfExists(state);
-      this.loop = FeedbackLoop.open(state, config, FeedbackOptions.DEFAULTS, 0);
+      this.loop = FeedbackLoop.open(state, config, options, 0);
     }
 
     /** Saves and reopens the loop observe-only: the guard keeps recording, nothing trains. */
     void freeze() throws IOException, InterruptedException {
       loop.close();
-      loop = FeedbackLoop.open(state, config,
-          FeedbackOptions.DEFAULTS.withStepsPerObservation(0), 0);
+      loop = FeedbackLoop.open(state, config, options.withStepsPerObservation(0), 0);
     }
 
     EngineSession session(DemoDatabase db) {
@@ -269,8 +293,8 @@ public final class Evaluation implements Callable<Integer> {
       List<HeldOutQuery> heldOutRows, List<ScopeQError> qErrors, List<Drift> drifts)
       throws Exception {
     Path work = Files.createDirectories(out.resolve("state"));
-    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("plugin-" + order));
-        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("scalar-" + order))) {
+    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("plugin-" + order), this);
+        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("scalar-" + order), this)) {
       SplittableRandom r = new SplittableRandom(seed * 7919L + order);
       int changeAt = stream / 2;
       List<StreamQuery> rows = new ArrayList<>();
@@ -322,8 +346,8 @@ public final class Evaluation implements Callable<Integer> {
     log.printf(Locale.ROOT, "[fold %d] trains on %d templates, tests on %s%n", fold,
         train.size(), test);
     Path work = Files.createDirectories(out.resolve("state"));
-    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("lto-plugin-" + fold));
-        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("lto-scalar-" + fold))) {
+    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("lto-plugin-" + fold), this);
+        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("lto-scalar-" + fold), this)) {
       SplittableRandom r = new SplittableRandom(seed * 104_729L + fold);
       try (EngineSession p = plugin.session(db); EngineSession s = scalar.session(db)) {
         for (int i = 0; i < ltoStream; i++) {
