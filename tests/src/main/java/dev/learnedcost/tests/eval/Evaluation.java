@@ -127,7 +127,7 @@ public final class Evaluation implements Callable<Integer> {
       description = "the learners' replay passes per execution (default: the plugin's default)")
   Integer steps;
 
-  @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+  @Option(names = "--timeout", defaultValue = "10", paramLabel = "SECONDS",
       description = "longest one execution may take (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
