@@ -427,19 +427,18 @@ public final class FeedbackLoop implements AutoCloseable {
         continue;
       }
       ScopeAccumulator acc = scopes[scope.id()];
-      int rowScope = LoraCostModel.rowScope(scope).id(); // joins share one row adapter
       if (c.rowX != null && !a.truncated()) {
         double target = clamp(Math.log(Math.max(actualRows, 1) / Math.max(c.rowBase, 1)), rowClamp);
         Double stock = stockMq.getRowCount(rel);
         double stockRows = stock == null ? c.rowBase : stock;
         acc.addRows(logError(stockRows, actualRows), logError(c.rowBase * c.rowFactor, actualRows));
-        memory[rowScope].put(c.rowX, CostEmbedding.READOUT_ROWS, target);
-        touched[rowScope] = true;
+        memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, target);
+        touched[scope.id()] = true;
       } else if (c.rowX != null) {
         double target = truncatedRowTarget(actuals, i, rel, mq, actualRows, c.rowBase);
         if (!Double.isNaN(target)) {
-          memory[rowScope].put(c.rowX, CostEmbedding.READOUT_ROWS, clamp(target, rowClamp));
-          touched[rowScope] = true;
+          memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, clamp(target, rowClamp));
+          touched[scope.id()] = true;
         }
       }
       double predictedMs = Double.NaN;
