@@ -89,4 +89,35 @@ class RowCountCorrectionTest {
     double f = model.correction(OperatorScope.SeqScan, x)[0];
     return Math.abs(f / factor - 1) < RELATIVE_TOLERANCE / 2;
   }
+
+  @Test
+  void hashAndMergeJoins_shareOneRowCorrection_nestedLoopsAndCostsDoNot() {
+    for (OperatorScope s : OperatorScope.values()) {
+      OperatorScope expected = s == OperatorScope.MergeJoin ? OperatorScope.HashJoin : s;
+      assertThat(LoraCostModel.rowScope(s)).as(s.name()).isEqualTo(expected);
+    }
+    LoraCostModel model = LoraCostModel.create();
+    RelBuilder b = MemorySchema.relBuilder();
+    RelNode join = b.scan("CUSTOMER").scan("ORDERS")
+        .join(org.apache.calcite.rel.core.JoinRelType.INNER,
+            b.equals(b.field(2, 0, "C_CUSTKEY"), b.field(2, 1, "O_CUSTKEY")))
+        .build();
+    LoraCalcite.install(join, model);
+    RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+    double base = mq.getRowCount(join);
+    float[] x = model.embed(join, mq, base);
+    for (int step = 0; step < 200; step++) {
+      model.train(OperatorScope.MergeJoin, x, TARGET, Double.NaN);
+    }
+    // Trained through the merge join's scope, the correction lives in the hash join's adapter:
+    // hash and merge joins are corrected alike, nested loops not; costs are not shared.
+    for (OperatorScope s : new OperatorScope[] {OperatorScope.MergeJoin, OperatorScope.HashJoin}) {
+      assertThat(model.correction(s, x)[0]).as(s.name()).isCloseTo(100, within(2.0));
+      assertThat(model.correction(s, x)[1]).as(s.name()).isEqualTo(1.0);
+    }
+    assertThat(model.correction(OperatorScope.NestedLoopJoin, x)[0]).isEqualTo(1.0);
+    join.getCluster().invalidateMetadataQuery();
+    assertThat(join.getCluster().getMetadataQuery().getRowCount(join))
+        .isCloseTo(100 * base, within(100 * base * RELATIVE_TOLERANCE));
+  }
 }

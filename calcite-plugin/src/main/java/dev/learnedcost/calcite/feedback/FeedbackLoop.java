@@ -427,18 +427,19 @@ public final class FeedbackLoop implements AutoCloseable {
         continue;
       }
       ScopeAccumulator acc = scopes[scope.id()];
+      int rowScope = LoraCostModel.rowScope(scope).id(); // a merge join learns the hash join's
       if (c.rowX != null && !a.truncated()) {
         double target = clamp(Math.log(Math.max(actualRows, 1) / Math.max(c.rowBase, 1)), rowClamp);
         Double stock = stockMq.getRowCount(rel);
         double stockRows = stock == null ? c.rowBase : stock;
         acc.addRows(logError(stockRows, actualRows), logError(c.rowBase * c.rowFactor, actualRows));
-        memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, target);
-        touched[scope.id()] = true;
+        memory[rowScope].put(c.rowX, CostEmbedding.READOUT_ROWS, target);
+        touched[rowScope] = true;
       } else if (c.rowX != null) {
         double target = truncatedRowTarget(actuals, i, rel, mq, actualRows, c.rowBase);
         if (!Double.isNaN(target)) {
-          memory[scope.id()].put(c.rowX, CostEmbedding.READOUT_ROWS, clamp(target, rowClamp));
-          touched[scope.id()] = true;
+          memory[rowScope].put(c.rowX, CostEmbedding.READOUT_ROWS, clamp(target, rowClamp));
+          touched[rowScope] = true;
         }
       }
       double predictedMs = Double.NaN;
