@@ -363,11 +363,12 @@ public final class LoraCostModel {
    * counts (an untrained merge join kept the stock estimate beside a trained hash join), so
    * the comparison and the rows seen above the join flipped with the choice.
    *
-   * <p>Nested-loop joins keep their own: Calcite costs them by their output rows, so an
-   * equi-join's learned (small) row count made a nested loop over two large inputs look cheap
-   * (measured: the correctness suite's trained model planned skew s01 into a 60 s timeout
-   * against 0.4 s stock, and the evaluation's scalar ablation timed out on most queries). Cost
-   * corrections stay per algorithm.
+   * <p>Nested-loop joins keep their own. Calcite costs them by their output rows, so an
+   * equi-join's learned (small) row count can make a nested loop over two large inputs look
+   * cheap: with all three shared, the correctness suite's trained model planned skew s01 into a
+   * 60 s timeout against 0.4 s stock, and the evaluation's scalar ablation timed out on most
+   * queries (the nested loop is the likely mechanism; the timed-out plans were not captured).
+   * Cost corrections stay per algorithm.
    */
   public static OperatorScope rowScope(OperatorScope scope) {
     return scope == OperatorScope.MergeJoin ? OperatorScope.HashJoin : scope;
