@@ -50,6 +50,9 @@ public final class MicroLoRA {
   private final LoraPair pair;
   private final float[] input;
   private final float[] output;
+  /** Scratch of {@link #trainTargets}, used under the write lock only (0 B per step). */
+  private final float[] targetGradient;
+  private final double[] targetOutputs;
   /** Guards the weights, {@link #adaptCount} and {@link #maxStepNorm}; see the class notes. */
   private final StampedLock lock = new StampedLock();
   private final LongAdder forwardCount = new LongAdder();
@@ -76,6 +79,8 @@ public final class MicroLoRA {
     this.pair = new LoraPair(dim, alpha, learningRate);
     this.input = new float[dim];
     this.output = new float[dim];
+    this.targetGradient = new float[dim];
+    this.targetOutputs = new double[dim];
   }
 
   /** Returns the embedding dimension. */
@@ -270,10 +275,10 @@ public final class MicroLoRA {
   public double trainTargets(float[] x, int[] dims, float[] targets) {
     Checks.allFinite("input", Checks.length("input", x, pair.dim));
     Checks.targets(dims, targets, pair.dim);
-    float[] g = new float[dims.length];
-    double[] y = new double[dims.length];
     long stamp = lock.writeLock();
     try {
+      float[] g = targetGradient; // dims are distinct dimensions: dims.length <= dim
+      double[] y = targetOutputs;
       pair.outputsAt(x, dims, y);
       double loss = 0;
       for (int k = 0; k < dims.length; k++) {

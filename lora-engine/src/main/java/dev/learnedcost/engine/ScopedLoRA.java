@@ -105,6 +105,10 @@ public final class ScopedLoRA {
   private final LongAdder[] forwardCounts = new LongAdder[OperatorScope.COUNT];
   private final float[] input;
   private final float[] output;
+  /** Scratch of the target steps, used under the write lock only (0 B per step). */
+  private final float[] targetGradient;
+  private final double[] targetOperator;
+  private final double[] targetCategory;
   /** Guards the adapters, {@link #categoryFallback} and {@link #maxStepNorm}. */
   private final StampedLock lock = new StampedLock();
   private boolean categoryFallback = true;
@@ -141,6 +145,9 @@ public final class ScopedLoRA {
     }
     this.input = new float[dim];
     this.output = new float[dim];
+    this.targetGradient = new float[dim];
+    this.targetOperator = new double[dim];
+    this.targetCategory = new double[dim];
   }
 
   /** Returns the embedding dimension. */
@@ -424,11 +431,11 @@ public final class ScopedLoRA {
     Checks.targets(dims, targets, dim);
     LoraPair op = operators[opType];
     LoraPair cat = categories[CATEGORY_OF[opType]];
-    float[] g = new float[dims.length];
-    double[] yOp = new double[dims.length];
-    double[] yCat = new double[dims.length];
     long stamp = lock.writeLock();
     try {
+      float[] g = targetGradient; // dims are distinct dimensions: dims.length <= dim
+      double[] yOp = targetOperator;
+      double[] yCat = targetCategory;
       double w = blendWeight(op);
       op.outputsAt(x, dims, yOp);
       if (w < 1) {
