@@ -183,12 +183,13 @@ public final class RegressionGuard {
     }
     Entry e = entry(fingerprint, shape);
     synchronized (e) {
+      double slowest = e.slowestStockMs();
       if (e.stockRuns == 0 || planHash == e.stockPlan
-          || !(ms > options.severeFactor() * e.slowestStockMs())) {
+          || !(ms > options.severeFactor() * slowest)) {
         return false;
       }
       addLearned(e, planHash, ms);
-      return fallBack(e, ms, e.slowestStockMs(), "an unfinished run", "slowest", modelState);
+      return fallBack(e, ms, slowest, "an unfinished run", "slowest", modelState);
     }
   }
 

@@ -6,7 +6,6 @@ import io.trino.tpch.TpchEntity;
 import io.trino.tpch.TpchTable;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,28 +104,15 @@ public final class TpchTables {
       case "nation" -> 25;
       default -> Math.max(1, (long) (ROWS_PER_SCALE_FACTOR.get(key) * sf));
     };
-    return new TableSource() {
-      @Override
-      public TableDefinition definition() {
-        return definition;
-      }
-
-      @Override
-      public long estimatedRows() {
-        return estimated;
-      }
-
-      @Override
-      public void generate(RowSink sink) throws SQLException {
-        Object[] row = new Object[columns.size()];
-        for (E entity : table.createGenerator(sf, 1, 1)) {
-          for (int i = 0; i < row.length; i++) {
-            row[i] = value(columns.get(i), entity);
-          }
-          sink.accept(row);
+    return TableSource.of(definition, estimated, sink -> {
+      Object[] row = new Object[columns.size()];
+      for (E entity : table.createGenerator(sf, 1, 1)) {
+        for (int i = 0; i < row.length; i++) {
+          row[i] = value(columns.get(i), entity);
         }
+        sink.accept(row);
       }
-    };
+    });
   }
 
   private static <E extends TpchEntity> ColumnDefinition column(TpchColumn<E> column) {
