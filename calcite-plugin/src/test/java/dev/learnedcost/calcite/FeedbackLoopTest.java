@@ -118,4 +118,63 @@ class FeedbackLoopTest {
       assertThat(model.scopedLoRA().adaptCount(OperatorScope.SeqScan)).isPositive();
     }
   }
+
+  /**
+   * A join learns its own fan-out, not its inputs' errors. With the scan scope switched off the
+   * scans stay at JdbcSchema's 100 rows (actual 15,000, 1,500 and 25); the joins still train,
+   * and their learned estimates come out as their actual rows times their inputs' estimate
+   * errors: right once the inputs are. A join trained against its base at the estimated
+   * inputs would instead absorb the scans' 100x errors, and would have to unlearn them as the
+   * scans learn (its target moving with every step below it). Then, with the scans learning
+   * too, every node comes within 2x of its actual rows.
+   */
+  @org.junit.jupiter.api.Test
+  void joinsLearnTheirFanOutAgainstTheirInputsActualRows() throws Exception {
+    List<List<String>> expected;
+    try (Connection stock = TpchH2.connectStock()) {
+      expected = TpchH2.rows(stock, THREE_SCANS);
+    }
+    LoraConfig scansOff = LoraConfig.builder().scopeEnabled(OperatorScope.SeqScan, false).build();
+    LoraCostModel model = LoraCostModel.create(scansOff);
+    try (FeedbackLoop loop = new FeedbackLoop(model, FeedbackOptions.DEFAULTS.withLearnCost(false),
+        new CostCalibration())) {
+      ExecutionActuals last = runLearning(model, loop, THREE_SCANS, 6, expected);
+      RelMetadataQuery learned = new RelMetadataQuery(model.metadataProvider());
+      int joins = 0;
+      for (int i = 0; i < last.profile().nodes().size(); i++) {
+        RelNode n = last.profile().nodes().get(i);
+        if (!(n instanceof org.apache.calcite.rel.core.Join)) {
+          continue;
+        }
+        joins++;
+        int[] children = last.profile().children(i);
+        double inputError = 1;
+        for (int k = 0; k < 2; k++) {
+          inputError *= learned.getRowCount(n.getInput(k)) / last.of(children[k]).rows();
+        }
+        double actual = last.of(i).rows();
+        double estimate = learned.getRowCount(n);
+        assertThat(estimate / (actual * inputError))
+            .as("join %s: learned %s, actual %s, inputs' error %s", n.getRelTypeName(), estimate,
+                actual, inputError)
+            .isBetween(0.5, 2.0);
+        assertThat(Math.abs(Math.log(inputError))).as("the inputs stay wrong").isGreaterThan(2);
+      }
+      assertThat(joins).isEqualTo(2);
+      assertThat(model.scopedLoRA().adaptCount(OperatorScope.SeqScan)).isZero();
+
+      model.setConfig(LoraConfig.defaults());
+      last = runLearning(model, loop, THREE_SCANS, 6, expected);
+      learned = new RelMetadataQuery(model.metadataProvider());
+      for (int i = 0; i < last.profile().nodes().size(); i++) {
+        RelNode n = last.profile().nodes().get(i);
+        if (n instanceof org.apache.calcite.rel.core.Join || n instanceof JdbcToEnumerableConverter) {
+          double actual = last.of(i).rows();
+          assertThat(learned.getRowCount(n) / actual)
+              .as("%s learned %s actual %s", n.getRelTypeName(), learned.getRowCount(n), actual)
+              .isBetween(0.5, 2.0);
+        }
+      }
+    }
+  }
 }

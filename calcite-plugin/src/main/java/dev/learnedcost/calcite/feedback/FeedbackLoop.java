@@ -21,6 +21,10 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.Calc;
+import org.apache.calcite.rel.core.Filter;
+import org.apache.calcite.rel.core.Join;
+import org.apache.calcite.rel.core.JoinRelType;
 import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.sql.SqlExplainLevel;
@@ -45,7 +49,9 @@ import org.slf4j.LoggerFactory;
  *       base estimate the handlers compute. So the training input is exactly what the planner
  *       fed the adapter (given the same model), including learned input row counts.</li>
  *   <li>Targets (DESIGN.md): rows {@code ln(actual rows / base rows)} (per enumeration, with both
- *       floored at 1 row); cost {@code ln(actual self ms / predicted ms)} where the prediction
+ *       floored at 1 row), where for filters and joins the base is re-evaluated at the inputs'
+ *       actual rows, so each node learns its own selectivity and not its inputs' current error
+ *       (see {@code baseAtActualInputs}); cost {@code ln(actual self ms / predicted ms)} where the prediction
  *       converts the stock cost to milliseconds through a {@link CostCalibration} fitted from
  *       the same observations (the cost target is used once the calibration is ready). Targets
  *       are clamped to the model's correction range.</li>
@@ -429,7 +435,9 @@ public final class FeedbackLoop implements AutoCloseable {
       ScopeAccumulator acc = scopes[scope.id()];
       int rowScope = LoraCostModel.rowScope(scope).id(); // a merge join learns the hash join's
       if (c.rowX != null && !a.truncated()) {
-        double target = clamp(Math.log(Math.max(actualRows, 1) / Math.max(c.rowBase, 1)), rowClamp);
+        double atActual = baseAtActualInputs(actuals, i, rel, mq, c.rowBase);
+        double base = Double.isNaN(atActual) ? c.rowBase : atActual;
+        double target = clamp(Math.log(Math.max(actualRows, 1) / Math.max(base, 1)), rowClamp);
         Double stock = stockMq.getRowCount(rel);
         double stockRows = stock == null ? c.rowBase : stock;
         acc.addRows(logError(stockRows, actualRows), logError(c.rowBase * c.rowFactor, actualRows));
@@ -478,13 +486,13 @@ public final class FeedbackLoop implements AutoCloseable {
    * for, not what it produces, so learning {@code ln(actual / base)} from it would teach the
    * scope the consumer's appetite. What such a node still shows honestly is its ratio of output
    * to consumed input rows (assuming the input's order is independent of the predicate): for a
-   * node with one input the target is {@code ln(actual ratio / estimated ratio)}, the estimated
-   * ratio being the base estimate over the input's estimated rows (the same ratio the base
-   * estimate applied). Worked example: a filter {@code category = 17} above an index scan pulled
-   * 40 of 4,000 scanned rows (1%) where the base estimate was 40 of 267 (15%): target
-   * {@code ln(0.01 / 0.15) = -2.7}, the correction a complete scan of the table would also teach
-   * (200 of 20,000 against 3,000). Returns NaN (no target) for leaves, for nodes with several
-   * inputs and when the input produced no row: their truncated counts say nothing.
+   * node with one input the target is {@code ln(actual / base at the consumed input rows)},
+   * which is {@code ln(actual ratio / estimated ratio)}. Worked example: a filter
+   * {@code category = 17} above an index scan pulled 40 of 4,000 scanned rows (1%) where the
+   * base estimate was 40 of 267 (15%): target {@code ln(0.01 / 0.15) = -2.7}, the correction a
+   * complete scan of the table would also teach (200 of 20,000 against 3,000). Returns NaN (no
+   * target) for leaves, for nodes with several inputs and when the input produced no row: their
+   * truncated counts say nothing.
    */
   private static double truncatedRowTarget(ExecutionActuals actuals, int node, RelNode rel,
       RelMetadataQuery mq, double actualRows, double rowBase) {
@@ -492,15 +500,107 @@ public final class FeedbackLoop implements AutoCloseable {
     if (children.length != 1 || rel.getInputs().size() != 1) {
       return Double.NaN;
     }
-    OperatorActuals in = actuals.of(children[0]);
-    double inRows = in.rows() / (double) Math.max(1, in.opens());
+    double inRows = perOpen(actuals.of(children[0]));
     Double estimatedIn = mq.getRowCount(rel.getInput(0));
     if (inRows < 1 || estimatedIn == null || !(estimatedIn > 0)) {
       return Double.NaN;
     }
-    double actualRatio = Math.max(actualRows, 1) / inRows;
-    double estimatedRatio = Math.max(rowBase, 1) / Math.max(estimatedIn, 1);
-    return Math.log(actualRatio / estimatedRatio);
+    double atActual = Math.max(rowBase, 1) / Math.max(estimatedIn, 1) * inRows;
+    return Math.log(Math.max(actualRows, 1) / atActual);
+  }
+
+  /**
+   * The node's base row estimate evaluated at its inputs' actual row counts instead of their
+   * estimated ones, or NaN where that is not defined (then the target is taken against the
+   * base estimate itself).
+   *
+   * <p>Why: the base estimate of a filter or a join is a function of its inputs' estimates,
+   * and those are learned too. A target {@code ln(actual / base)} makes the node's scope absorb
+   * its inputs' errors, which change as the inputs learn: the target of a join moved with every
+   * step of the scans below it, replayed targets went stale, and a join's correction learned
+   * over one pair of inputs misled it over another. Against the base at the actual inputs the
+   * node learns only its own part (the selectivity of its predicate, the fan-out of its join),
+   * a target that is the same whatever the inputs' adapters currently say, and the planner's
+   * estimate {@code base(estimated inputs) * correction} is right once the inputs are.
+   *
+   * <ul>
+   *   <li>Filters and Calcs with a condition: the base is input rows times a selectivity, so
+   *       it scales with the input: {@code base * actual input / estimated input}.</li>
+   *   <li>Semi and anti joins: the base is the left input's rows times a selectivity; scaled
+   *       likewise by the left input.</li>
+   *   <li>Inner and outer joins: Calcite's join formula ({@code RelMdUtil.getJoinRowCount}:
+   *       {@code L R s}, plus {@code L (1 - s)} for a left join, and so on) with the condition's
+   *       selectivity {@code s}, evaluated at the actual {@code L} and {@code R}; NaN unless the
+   *       formula reproduces the base estimate at the estimated inputs (so a metadata provider
+   *       with another formula falls back safely), and when an input is estimated at one row
+   *       or fewer (Calcite then answers from the maximum row count).</li>
+   * </ul>
+   * Inputs must be complete (a truncated input's rows are what was pulled, not what it makes)
+   * and have produced at least one row. Other nodes (scans, aggregates, ...) return NaN.
+   */
+  static double baseAtActualInputs(ExecutionActuals actuals, int node, RelNode rel,
+      RelMetadataQuery mq, double rowBase) {
+    int[] children = actuals.profile().children(node);
+    int n = rel.getInputs().size();
+    if (n == 0 || children.length != n) {
+      return Double.NaN;
+    }
+    double[] actual = new double[n];
+    double[] estimated = new double[n];
+    for (int k = 0; k < n; k++) {
+      OperatorActuals in = actuals.of(children[k]);
+      Double est = mq.getRowCount(rel.getInput(k));
+      if (in.truncated() || est == null || !(est > 0)) {
+        return Double.NaN;
+      }
+      actual[k] = Math.max(1, perOpen(in));
+      estimated[k] = est;
+    }
+    if (rel instanceof Filter
+        || rel instanceof Calc && ((Calc) rel).getProgram().getCondition() != null) {
+      return rowBase * actual[0] / estimated[0];
+    }
+    if (!(rel instanceof Join)) {
+      return Double.NaN;
+    }
+    Join join = (Join) rel;
+    JoinRelType type = join.getJoinType();
+    if (!type.projectsRight()) {
+      return rowBase * actual[0] / estimated[0];
+    }
+    if (estimated[0] <= 1 || estimated[1] <= 1) {
+      return Double.NaN;
+    }
+    Double s = mq.getSelectivity(join, join.getCondition());
+    if (s == null || !(s >= 0) || s > 1) {
+      return Double.NaN;
+    }
+    double atEstimated = joinRows(type, estimated[0], estimated[1], s);
+    if (!(Math.abs(atEstimated - rowBase) <= 1e-6 * Math.max(1, rowBase))) {
+      return Double.NaN;
+    }
+    return joinRows(type, actual[0], actual[1], s);
+  }
+
+  /** Calcite's estimate of a join's rows from its inputs' rows and its selectivity. */
+  private static double joinRows(JoinRelType type, double left, double right, double s) {
+    double inner = left * right * s;
+    switch (type) {
+      case INNER:
+        return inner;
+      case LEFT:
+        return left * (1 - s) + inner;
+      case RIGHT:
+        return right * (1 - s) + inner;
+      case FULL:
+        return (left + right) * (1 - s) + inner;
+      default:
+        return Double.NaN;
+    }
+  }
+
+  private static double perOpen(OperatorActuals a) {
+    return a.rows() / (double) Math.max(1, a.opens());
   }
 
   private static double clamp(double v, double bound) {
