@@ -11,12 +11,23 @@ import java.util.Map;
 /**
  * The latest training targets of the distinct operators of one scope, bounded, oldest evicted
  * first. Used by the learner thread only.
+ *
+ * <p>A row target is replayed as last observed: an operator's row count is a deterministic
+ * function of its data, and after the data changes the latest count is the right one. A cost
+ * target is the median of the operator's last {@value #COST_WINDOW} targets: self times of
+ * sub-millisecond operators carry the noise of the first runs of freshly generated code, of
+ * garbage collection and of other processes, and one such outlier, remembered as an
+ * operator's latest target, would stay its target until the operator runs again, which a plan
+ * priced too high by that outlier may never do.
  */
 final class ReplayMemory {
   /** First embedding dimension that does not depend on row counts (see CostEmbedding). */
   private static final int STRUCTURE_FROM = CostEmbedding.ROWS + 5;
 
-  private record Sample(float[] x, int readout, double target) {}
+  /** Cost targets per operator whose median is replayed. */
+  static final int COST_WINDOW = 5;
+
+  private record Sample(float[] x, int readout, double target, double[] recent) {}
 
   private final Map<Long, Sample> samples;
 
@@ -35,8 +46,15 @@ final class ReplayMemory {
     for (int i = STRUCTURE_FROM; i < x.length; i++) {
       key = key * 1_000_003L + Float.floatToIntBits(x[i]);
     }
-    samples.remove(key);
-    samples.put(key, new Sample(x, readout, target));
+    Sample old = samples.remove(key);
+    double[] recent = new double[] {target};
+    if (readout == CostEmbedding.READOUT_COST && old != null) {
+      int keep = Math.min(old.recent().length, COST_WINDOW - 1);
+      recent = new double[keep + 1];
+      System.arraycopy(old.recent(), old.recent().length - keep, recent, 0, keep);
+      recent[keep] = target;
+    }
+    samples.put(key, new Sample(x, readout, Medians.of(recent, recent.length), recent));
   }
 
   /** One step per remembered target, {@code passes} times, oldest first. */
