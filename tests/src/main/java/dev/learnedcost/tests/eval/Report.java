@@ -55,6 +55,7 @@ public final class Report {
     json.put("started", started.toString());
     json.put("seconds", Duration.between(started, finished).toSeconds());
     json.put("heldOutSummary", Results.summarize(split("held-out")));
+    json.put("heldOutBestCalcitePlan", Results.bestCalcitePlan(split("held-out")));
     json.put("leaveTemplatesOutSummary", Results.summarize(split("lto-")));
     json.put("drift", drifts);
     json.put("scopeQErrors", qErrors);
@@ -108,6 +109,7 @@ public final class Report {
     md.append("Pooled over the orders: each query's latency is the median of its timed runs,"
         + " on the data after the drift.\n\n");
     summaryTable(md, Results.summarize(split("held-out")));
+    bestPlanLine(md, Results.bestCalcitePlan(split("held-out")));
     perGroupTotals(md, split("held-out"), "order");
 
     md.append("\n### Leave-templates-out (trained on the other templates)\n\n");
@@ -186,6 +188,16 @@ public final class Report {
           Double.isNaN(s.planningMedianMs()) ? "-" : String.format(Locale.ROOT, "%.1f",
               s.planningMedianMs()), s.failures(), s.mismatches()));
     }
+  }
+
+  private static void bestPlanLine(StringBuilder md, Results.BestPlanBound b) {
+    if (b.queries() == 0) {
+      return;
+    }
+    md.append(String.format(Locale.ROOT, "%nBest Calcite plan per query (the fastest of stock,"
+        + " true-rows, scalar and plugin on each of %d queries): %.2f s, %s stock. No choice"
+        + " among the plans these planners found goes below it.%n", b.queries(),
+        b.totalMs() / 1000, ratio(b.vsStock())));
   }
 
   private static void perGroupTotals(StringBuilder md, List<HeldOutQuery> rows, String what) {

@@ -123,6 +123,43 @@ public final class Results {
     return out;
   }
 
+  /**
+   * The best Calcite plan per query: for every held-out query that all four Calcite systems ran
+   * without failure, the lowest of their latencies. Its total over stock's bounds what choosing
+   * among the plans those planners found could reach (a better plan that none of them picked is
+   * not counted, so it is an estimate of the reachable, not a proof of the best).
+   *
+   * @param queries queries counted (those every Calcite system ran successfully)
+   * @param totalMs the sum of the per-query minima
+   * @param stockMs stock's total over the same queries
+   * @param vsStock {@code totalMs / stockMs}
+   */
+  public record BestPlanBound(int queries, double totalMs, double stockMs, double vsStock) {}
+
+  /** Computes the {@link BestPlanBound} of {@code rows}. */
+  public static BestPlanBound bestCalcitePlan(List<HeldOutQuery> rows) {
+    Map<String, Map<EvalSystem, Double>> byQuery = new java.util.LinkedHashMap<>();
+    for (HeldOutQuery r : rows) {
+      EvalSystem s = system(r.system());
+      if (s != EvalSystem.H2 && r.status().equals("ok")) {
+        byQuery.computeIfAbsent(key(r), k -> new EnumMap<>(EvalSystem.class))
+            .put(s, r.medianMs());
+      }
+    }
+    int calciteSystems = EvalSystem.values().length - 1;
+    int n = 0;
+    double best = 0;
+    double stock = 0;
+    for (Map<EvalSystem, Double> ms : byQuery.values()) {
+      if (ms.size() == calciteSystems) {
+        n++;
+        best += ms.values().stream().mapToDouble(Double::doubleValue).min().orElseThrow();
+        stock += ms.get(EvalSystem.STOCK);
+      }
+    }
+    return new BestPlanBound(n, best, stock, stock > 0 ? best / stock : Double.NaN);
+  }
+
   private static String key(HeldOutQuery r) {
     return r.split() + "/" + r.order() + "/" + r.query();
   }
