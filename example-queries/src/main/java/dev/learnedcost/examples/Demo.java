@@ -321,8 +321,19 @@ public final class Demo implements Callable<Integer> {
           && !r.exactMatchesH2())) {
         code = 1;
       }
+      if (model != null && loop != null) {
+        int explored = VectorPlanReport.explore(databases.get(i), queries.get(i), model,
+            loop.listener());
+        out.printf(Locale.ROOT, "%nExploration: learned from %d executions of the forced"
+            + " access paths (after the measurements above)%n", explored);
+      }
     }
     if (model != null && loop != null) {
+      try {
+        loop.awaitIdle(java.time.Duration.ofSeconds(60));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       out.printf(Locale.ROOT, "%nVector scopes of the learned model%n");
       for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
           OperatorScope.VectorDistance, OperatorScope.Rerank)) {

@@ -113,8 +113,8 @@ public final class VectorPlanReport {
       // Forced plans are planned with the learned model when there is one, so that their
       // learned cost is the learned planner's view (an index scan's expected rows come from the
       // learned filter selectivity); the access path is forced either way.
-      Measured exact = measure(db, catalog, learned, t -> t.withIndexKinds(Set.of()), q,
-          repetitions, learned);
+      Measured exact = measure(db, catalog, learned, forced(Variant.EXACT), q, repetitions,
+          learned);
       boolean exactOk = comparator.compare(h2, exact.result, q.ordered()).equal();
       Set<Object> exactIds = ids(exact.result);
       rows.add(new Row(q.name(), Variant.EXACT, exact.plan, exact.medianMs, 1.0, exactOk,
@@ -124,21 +124,59 @@ public final class VectorPlanReport {
         if (v == Variant.LEARNED_CHOICE && learned == null) {
           continue;
         }
-        UnaryOperator<VectorTable> view = switch (v) {
-          case HNSW -> t -> t.withIndexKinds(EnumSet.of(VectorIndex.Kind.HNSW))
-              .withExactScanDiscouraged();
-          case IVF_FLAT -> t -> t.withIndexKinds(EnumSet.of(VectorIndex.Kind.IVF_FLAT))
-              .withExactScanDiscouraged();
-          default -> UnaryOperator.identity();
-        };
-        Measured m = measure(db, catalog, v == Variant.STOCK_CHOICE ? null : learned, view, q,
-            repetitions, learned);
+        Measured m = measure(db, catalog, v == Variant.STOCK_CHOICE ? null : learned,
+            forced(v), q, repetitions, learned);
         ResultComparison same = comparator.compare(exact.result, m.result, q.ordered());
         rows.add(new Row(q.name(), v, m.plan, m.medianMs, recall(exactIds, ids(m.result)),
             same.equal(), m.learnedCost, m.analyze));
       }
     }
     return rows;
+  }
+
+  /**
+   * Runs every query once with each forced access path (exact, HNSW, IVF-Flat), planned with the
+   * learned model, and hands each execution's actuals to {@code learnFrom} (a feedback loop's
+   * {@code listener()}): exploration after the report. The learned planner only ever executes
+   * the plan it chooses, so an access path it never picked during the workload (often one of
+   * the two indexes) would stay untrained; after this pass the model, and the state file saved
+   * after it, has observed every access path of every query. Call it after {@link #measure}, so
+   * the measured choices rest on the workload alone.
+   *
+   * @return the executions handed to {@code learnFrom}
+   */
+  public static int explore(DemoDatabase db, List<Query> queries, LoraCostModel learned,
+      java.util.function.Consumer<ExecutionActuals> learnFrom) throws SQLException, IOException {
+    java.util.Objects.requireNonNull(learned, "learned");
+    java.util.Objects.requireNonNull(learnFrom, "learnFrom");
+    VectorCatalog catalog = VectorCatalog.of(db);
+    int executions = 0;
+    for (Query q : queries) {
+      for (Variant v : List.of(Variant.EXACT, Variant.HNSW, Variant.IVF_FLAT)) {
+        try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
+                h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
+                    PlanProfiler.program(learnFrom))));
+            Connection c = connect(db, catalog, learned, forced(v));
+            Statement st = c.createStatement();
+            ResultSet rs = st.executeQuery(q.sql())) {
+          ResultTable.read(rs);
+          executions++;
+        }
+      }
+    }
+    return executions;
+  }
+
+  /** The table view that forces a variant's access path; the identity for the choices. */
+  private static UnaryOperator<VectorTable> forced(Variant v) {
+    return switch (v) {
+      case EXACT -> t -> t.withIndexKinds(Set.of());
+      case HNSW -> t -> t.withIndexKinds(EnumSet.of(VectorIndex.Kind.HNSW))
+          .withExactScanDiscouraged();
+      case IVF_FLAT -> t -> t.withIndexKinds(EnumSet.of(VectorIndex.Kind.IVF_FLAT))
+          .withExactScanDiscouraged();
+      default -> UnaryOperator.identity();
+    };
   }
 
   private record Measured(ResultTable result, String plan, double medianMs, double learnedCost,

@@ -89,6 +89,29 @@ class VectorIndexesTest {
     assertTrue(ivf / n >= MIN_RECALL, "IVF-Flat mean recall@10 " + ivf / n);
   }
 
+  /**
+   * A fresh learned model has observed no index scan; exploring the forced access paths feeds
+   * their executions to the loop, and every vector scope the plans contain is trained.
+   */
+  @Test
+  void explore_trainsEveryAccessPathsScope() throws Exception {
+    dev.learnedcost.calcite.LoraCostModel model = dev.learnedcost.calcite.LoraCostModel.create();
+    try (dev.learnedcost.calcite.feedback.FeedbackLoop loop =
+        new dev.learnedcost.calcite.feedback.FeedbackLoop(model)) {
+      int executions = VectorPlanReport.explore(db, queries(2, ""), model, loop.listener());
+      assertEquals(6, executions);
+      assertTrue(loop.awaitIdle(java.time.Duration.ofSeconds(60)));
+      assertEquals(6, loop.stats().processed());
+      for (dev.learnedcost.engine.OperatorScope s : List.of(
+          dev.learnedcost.engine.OperatorScope.HnswScan,
+          dev.learnedcost.engine.OperatorScope.IvfFlatScan,
+          dev.learnedcost.engine.OperatorScope.VectorDistance,
+          dev.learnedcost.engine.OperatorScope.Rerank)) {
+        assertTrue(model.scopedLoRA().adaptCount(s) > 0, s + " was not trained");
+      }
+    }
+  }
+
   @Test
   void filteredForcedIndexPlans_keepRecall_evenWithSelectiveFilter() throws Exception {
     List<VectorPlanReport.Row> rows = VectorPlanReport.measure(db,
