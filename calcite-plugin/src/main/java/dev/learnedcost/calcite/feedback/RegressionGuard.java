@@ -44,6 +44,18 @@ import org.slf4j.LoggerFactory;
  *       (the vector of per-scope adapter norms) is noted. A single run beyond
  *       {@code severeFactor} times the slowest stock run in the window, finished or not (a
  *       timeout), falls back at once.</li>
+ *   <li>Stale baseline: stock runs stop once a query plans learned, so after the data has
+ *       grown the stock window describes smaller data than the learned runs it is compared
+ *       with, and every learned plan looks slower. When the newest stock run is more than
+ *       {@value #STALE_AFTER} executions of the query old and the median rule trips, the guard
+ *       first re-measures: the stock window is emptied, the next {@value #VERIFY_RUNS}
+ *       executions plan stock ({@link PlanChoice#STOCK_EXPLORE}), and the rule is applied again
+ *       against them. Measured in the evaluation: after the data grew 2.5x, a learned plan
+ *       running 400 ms (stock then about 1,000 ms) fell back against a stock median of 280 ms
+ *       from before the growth, and its query ran stock from then on. A regressed learned plan
+ *       costs nothing extra this way (the re-measuring runs are the stock runs the fallback
+ *       would have made); a good one costs {@value #VERIFY_RUNS} stock runs instead of all of
+ *       them. The severe rule never waits.</li>
  *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
  *       materially since: the relative distance between the norm vectors reaches
  *       {@code retryChange}. A changed learned plan starts a new window.</li>
@@ -58,6 +70,10 @@ public final class RegressionGuard {
   public static final int MAX_SHAPE = 400;
   /** Most fingerprints kept; beyond it the least recently planned ones are dropped. */
   public static final int MAX_FINGERPRINTS = 10_000;
+  /** Executions of a query after its newest stock run beyond which that baseline is stale. */
+  public static final int STALE_AFTER = 10;
+  /** Stock runs that re-measure a stale baseline before a fallback. */
+  public static final int VERIFY_RUNS = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(RegressionGuard.class);
 
@@ -111,6 +127,9 @@ public final class RegressionGuard {
       if (e.stockRuns < options.baselineRuns()) {
         return PlanChoice.STOCK_BASELINE;
       }
+      if (e.verifying) {
+        return PlanChoice.STOCK_EXPLORE;
+      }
       if (options.exploreEvery() > 0 && e.planned % options.exploreEvery() == 0) {
         return PlanChoice.STOCK_EXPLORE;
       }
@@ -142,9 +161,23 @@ public final class RegressionGuard {
         e.stockRuns++;
         e.stockPlan = planHash;
         e.lastStockMs = ms;
+        e.plannedAtStock = e.planned;
       }
       if (choice.isStock()) {
-        return false;
+        if (!e.verifying || e.stock.size() < VERIFY_RUNS) {
+          return false;
+        }
+        e.verifying = false;
+        double learned = e.learned.median();
+        double stock = e.stockMs();
+        boolean regressed = e.learned.size() >= options.window()
+            && learned > options.threshold() * stock;
+        if (!regressed) {
+          LOG.info("query {} keeps its learned plan: {} ms against a re-measured stock median of"
+              + " {} ms", e.fingerprint, fmt(learned), fmt(stock));
+        }
+        return regressed && fallBack(e, learned, stock,
+            "median over " + options.window() + " runs", "re-measured median", modelState);
       }
       addLearned(e, planHash, ms);
       if (!options.enabled() || sameAsStock || e.stockRuns == 0) {
@@ -159,9 +192,19 @@ public final class RegressionGuard {
       }
       double learned = e.learned.median();
       double stock = e.stockMs();
-      return learned > options.threshold() * stock
-          && fallBack(e, learned, stock, "median over " + options.window() + " runs", "median",
-              modelState);
+      if (!(learned > options.threshold() * stock)) {
+        return false;
+      }
+      if (e.planned - e.plannedAtStock > STALE_AFTER) {
+        e.verifying = true;
+        e.stock.clear();
+        LOG.info("query {} re-measures its stock plan before deciding: learned {} ms against a"
+            + " stock median of {} ms from {} executions ago", e.fingerprint, fmt(learned),
+            fmt(stock), e.planned - e.plannedAtStock);
+        return false;
+      }
+      return fallBack(e, learned, stock, "median over " + options.window() + " runs", "median",
+          modelState);
     }
   }
 
@@ -402,6 +445,10 @@ public final class RegressionGuard {
     double lastLearnedMs = Double.NaN;
     long stockPlan;
     long learnedPlan;
+    /** {@link #planned} when the newest stock run was recorded (not persisted: 0 on load). */
+    long plannedAtStock;
+    /** Re-measuring a stale stock baseline before deciding a fallback (not persisted). */
+    boolean verifying;
     boolean guarded;
     double @Nullable [] guardState;
     int fallbacks;

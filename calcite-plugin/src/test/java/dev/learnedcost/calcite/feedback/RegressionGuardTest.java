@@ -120,6 +120,69 @@ class RegressionGuardTest {
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 501, model)).isTrue();
   }
 
+  /** Plans {@code runs} learned executions of {@code ms} each; returns the last record's result. */
+  private boolean learnedRuns(RegressionGuard g, int runs, double ms) {
+    boolean fellBack = false;
+    for (int i = 0; i < runs; i++) {
+      assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+      fellBack = g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, ms, model);
+    }
+    return fellBack;
+  }
+
+  /** Two baseline runs of stock: a cold one and a warm one of {@code ms}. */
+  private void baseline(RegressionGuard g, double ms) {
+    for (double v : new double[] {ms * 4, ms}) {
+      assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_BASELINE);
+      g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, v, model);
+    }
+  }
+
+  @Test
+  void staleStockBaseline_isReMeasuredBeforeAFallback_andAFasterLearnedPlanStays() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    baseline(g, 280);
+    // Many learned runs at 250 ms; then the data grows and they take 400 ms: 1.4x the stock
+    // median of 280 ms measured before the growth.
+    assertThat(learnedRuns(g, RegressionGuard.STALE_AFTER, 250)).isFalse();
+    assertThat(learnedRuns(g, 2, 400)).isFalse(); // the window: 250, 400, 400
+    // Not a fallback yet: the baseline is stale, so stock runs again.
+    for (int i = 0; i < RegressionGuard.VERIFY_RUNS; i++) {
+      assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_EXPLORE);
+      assertThat(g.record(FP, SHAPE, PlanChoice.STOCK_EXPLORE, STOCK_PLAN, 1000, model))
+          .isFalse();
+    }
+    // On the grown data stock takes 1,000 ms: the learned plan stays.
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.LEARNED);
+    assertThat(g.fallbacks()).isZero();
+    assertThat(g.history(FP).orElseThrow().stockMedianMs()).isEqualTo(1000);
+  }
+
+  @Test
+  void staleStockBaseline_reMeasuredStillFaster_fallsBack() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    baseline(g, 280);
+    learnedRuns(g, RegressionGuard.STALE_AFTER, 250);
+    assertThat(learnedRuns(g, 2, 400)).isFalse(); // the window: 250, 400, 400
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_EXPLORE);
+    assertThat(g.record(FP, SHAPE, PlanChoice.STOCK_EXPLORE, STOCK_PLAN, 300, model)).isFalse();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_EXPLORE);
+    // Re-measured stock median 300 ms: 400 is beyond 1.2x, so the second run decides the
+    // fallback.
+    assertThat(g.record(FP, SHAPE, PlanChoice.STOCK_EXPLORE, STOCK_PLAN, 300, model)).isTrue();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+    assertThat(g.fallbacks()).isEqualTo(1);
+  }
+
+  @Test
+  void freshStockBaseline_fallsBackWithoutReMeasuring() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    baseline(g, 280);
+    assertThat(learnedRuns(g, 2, 400)).isFalse();
+    assertThat(learnedRuns(g, 1, 400)).isTrue();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+  }
+
   @Test
   void unfinishedLearnedRun_countsOnlyWhenAlreadySevere() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
