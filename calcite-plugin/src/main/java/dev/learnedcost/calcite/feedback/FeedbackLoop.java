@@ -215,13 +215,20 @@ public final class FeedbackLoop implements AutoCloseable {
     String fingerprint = QueryFingerprint.ofShape(shape);
     PlanChoice choice = guard.choose(fingerprint, shape, this::modelState);
     LoraCostModel.StockPlanning stock = choice.isStock() ? model.stockPlanning() : null;
-    QueryScope scope = new QueryScope(fingerprint, shape, choice, stock, CURRENT.get());
+    QueryScope scope = new QueryScope(this, fingerprint, shape, choice, stock, CURRENT.get());
     CURRENT.set(scope);
     return scope;
   }
 
-  /** The query being planned on this thread; see {@link #beginQuery}. */
+  /**
+   * The query being planned on this thread; see {@link #beginQuery}. Closing it ends the
+   * preparation, whose time the guard records ({@link RegressionGuard#recordPreparation}): a
+   * learned preparation far slower than the query's stock ones falls back, even when it never
+   * finished (close the scope in a {@code finally} block or try-with-resources).
+   */
   public static final class QueryScope implements AutoCloseable {
+    private final FeedbackLoop loop;
+    private final long startNanos = System.nanoTime();
     private final String fingerprint;
     private final String shape;
     private final PlanChoice choice;
@@ -229,8 +236,9 @@ public final class FeedbackLoop implements AutoCloseable {
     private final @Nullable QueryScope outer;
     private boolean closed;
 
-    QueryScope(String fingerprint, String shape, PlanChoice choice,
+    QueryScope(FeedbackLoop loop, String fingerprint, String shape, PlanChoice choice,
         LoraCostModel.@Nullable StockPlanning stock, @Nullable QueryScope outer) {
+      this.loop = loop;
       this.fingerprint = fingerprint;
       this.shape = shape;
       this.choice = choice;
@@ -260,13 +268,18 @@ public final class FeedbackLoop implements AutoCloseable {
         return;
       }
       closed = true;
-      if (stock != null) {
-        stock.close();
-      }
-      if (outer == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(outer);
+      try {
+        loop.guard.recordPreparation(fingerprint, shape, choice,
+            (System.nanoTime() - startNanos) / 1e6, loop::modelState);
+      } finally {
+        if (stock != null) {
+          stock.close();
+        }
+        if (outer == null) {
+          CURRENT.remove();
+        } else {
+          CURRENT.set(outer);
+        }
       }
     }
   }

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
  * The file that keeps everything a {@link FeedbackLoop} learned: the model's adapters, the cost
  * calibration and the per-query history of the {@link RegressionGuard}.
  *
- * <h2>Format (version 1, big-endian)</h2>
+ * <h2>Format (version 2, big-endian)</h2>
  * <pre>
  * int    magic 0x4C434653 ("LCFS")
- * int    format version (1)
+ * int    format version (2; version 1 is read too: its history has no preparation times)
  * int    CostEmbedding.LAYOUT_VERSION the adapters were trained on
  * int    length n of the adapter snapshot, then n bytes: the lora-engine snapshot (own checksum)
  * long   calibration observations; double calibration ln(ms per cost unit)
@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class LearnedStateStore {
   static final int MAGIC = 0x4C434653;
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+  /** The previous format: the same without the guard's preparation times. */
+  static final int VERSION_1 = 1;
   private static final int HEADER = 16;
   private static final Logger LOG = LoggerFactory.getLogger(LearnedStateStore.class);
 
@@ -102,9 +104,9 @@ public final class LearnedStateStore {
           + ", expected 0x" + Integer.toHexString(MAGIC) + " (not a learned-state file)");
     }
     int version = head.getInt();
-    if (version != VERSION) {
+    if (version != VERSION && version != VERSION_1) {
       throw new IOException(where + "unsupported format version " + version + ", this build"
-          + " reads version " + VERSION);
+          + " reads versions " + VERSION_1 + " and " + VERSION);
     }
     CRC32C crc = new CRC32C();
     crc.update(b, 0, b.length - 4);
@@ -137,7 +139,7 @@ public final class LearnedStateStore {
       } catch (IllegalArgumentException e) {
         throw new IOException(where + "calibration: " + e.getMessage(), e);
       }
-      RegressionGuard guard = RegressionGuard.readFrom(in, guardOptions);
+      RegressionGuard guard = RegressionGuard.readFrom(in, guardOptions, version == VERSION);
       if (in.available() != 0) {
         throw new IOException(where + in.available() + " unexpected bytes after the history");
       }

@@ -56,6 +56,15 @@ import org.slf4j.LoggerFactory;
  *       costs nothing extra this way (the re-measuring runs are the stock runs the fallback
  *       would have made); a good one costs {@value #VERIFY_RUNS} stock runs instead of all of
  *       them. The severe rule never waits.</li>
+ *   <li>Preparation: a learned plan can also be slow to make. Learned costs change the search
+ *       (other join orders look cheap, and Volcano explores more of them), and a statement that
+ *       runs out of time while being planned never executes, so execution times would never
+ *       show it. {@link #recordPreparation} takes the time of every preparation (parsing,
+ *       planning, code generation: what {@link FeedbackLoop#beginQuery} spans); a learned
+ *       preparation longer than {@code severeFactor} times the median of the query's stock
+ *       preparations (at least {@value #MIN_PREPARATION_MS} ms, so that the noise of fast
+ *       preparations does not count), finished or not, falls back at once. The first stock
+ *       preparation is cold and stays out of that window, as for executions.</li>
  *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
  *       materially since: the relative distance between the norm vectors reaches
  *       {@code retryChange}. A changed learned plan starts a new window.</li>
@@ -74,6 +83,8 @@ public final class RegressionGuard {
   public static final int STALE_AFTER = 10;
   /** Stock runs that re-measure a stale baseline before a fallback. */
   public static final int VERIFY_RUNS = 2;
+  /** Smallest stock preparation median the preparation rule multiplies, in ms. */
+  public static final double MIN_PREPARATION_MS = 20;
 
   private static final Logger LOG = LoggerFactory.getLogger(RegressionGuard.class);
 
@@ -236,6 +247,44 @@ public final class RegressionGuard {
     }
   }
 
+  /**
+   * Records how long one preparation of a query took (parsing, planning and code generation),
+   * whether it finished or was cancelled. Stock preparations (after the cold first one) form
+   * the query's preparation baseline; a learned preparation beyond {@code severeFactor} times
+   * its median (at least {@link #MIN_PREPARATION_MS}) falls back at once (see the class notes).
+   *
+   * @param choice how the preparation was planned
+   * @param ms its duration
+   * @param modelState the model's per-scope adapter norms now (asked only on a fallback)
+   * @return true if this preparation made the guard fall back to stock for the query
+   * @throws IllegalArgumentException if {@code ms} is negative or not finite
+   */
+  public boolean recordPreparation(String fingerprint, String shape, PlanChoice choice,
+      double ms, Supplier<double[]> modelState) {
+    Objects.requireNonNull(fingerprint, "fingerprint");
+    Objects.requireNonNull(choice, "choice");
+    Objects.requireNonNull(modelState, "modelState");
+    checkMs(ms);
+    Entry e = entry(fingerprint, shape);
+    synchronized (e) {
+      if (choice.isStock()) {
+        if (e.stockPreparations > 0) {
+          e.stockPreparation.add(ms); // the first one is cold
+        }
+        e.stockPreparations++;
+        return false;
+      }
+      if (!options.enabled() || e.guarded || e.stockPreparation.size() == 0) {
+        return false;
+      }
+      double stock = e.stockPreparation.median();
+      if (!(ms > options.severeFactor() * Math.max(stock, MIN_PREPARATION_MS))) {
+        return false;
+      }
+      return fallBack(e, ms, stock, "one preparation", "preparation median", modelState);
+    }
+  }
+
   private static void checkMs(double ms) {
     if (!(ms >= 0) || Double.isInfinite(ms)) {
       throw new IllegalArgumentException("ms must be finite and >= 0, got " + ms);
@@ -381,6 +430,8 @@ public final class RegressionGuard {
         }
         e.stock.writeTo(out);
         e.learned.writeTo(out);
+        out.writeLong(e.stockPreparations);
+        e.stockPreparation.writeTo(out);
       }
     }
   }
@@ -393,6 +444,15 @@ public final class RegressionGuard {
    *     which)
    */
   public static RegressionGuard readFrom(DataInput in, GuardOptions options) throws IOException {
+    return readFrom(in, options, true);
+  }
+
+  /**
+   * Reads entries written by {@link #writeTo}, or, with {@code preparations} false, by the
+   * version before it, which kept no preparation times (those entries start with none).
+   */
+  static RegressionGuard readFrom(DataInput in, GuardOptions options, boolean preparations)
+      throws IOException {
     RegressionGuard g = new RegressionGuard(options);
     int n = in.readInt();
     if (n < 0 || n > MAX_FINGERPRINTS) {
@@ -421,6 +481,10 @@ public final class RegressionGuard {
       e.guardState = len == 0 ? null : state;
       e.stock.readFrom(in, fp);
       e.learned.readFrom(in, fp);
+      if (preparations) {
+        e.stockPreparations = nonNegative(in.readLong(), "stockPreparations", fp);
+        e.stockPreparation.readFrom(in, fp);
+      }
       g.entries.put(fp, e);
     }
     return g;
@@ -454,12 +518,15 @@ public final class RegressionGuard {
     int fallbacks;
     final Window stock;
     final Window learned;
+    long stockPreparations;
+    final Window stockPreparation;
 
     Entry(String fingerprint, String shape, int window) {
       this.fingerprint = fingerprint;
       this.shape = shape;
       this.stock = new Window(window);
       this.learned = new Window(window);
+      this.stockPreparation = new Window(window);
     }
 
     /** The stock reference: the window's median, or the cold first run while it is empty. */

@@ -88,6 +88,29 @@ class LearnedStateStoreTest {
     assertThatThrownBy(() -> read(file)).hasMessageContaining("checksum mismatch");
   }
 
+  /**
+   * A file of format version 1 (before the guard kept preparation times) still loads: the
+   * same content without each entry's preparation count and window (a long and an empty
+   * window's int here), under version 1 and its own checksum.
+   */
+  @Test
+  void version1File_loads_itsHistoryWithoutPreparationTimes() throws Exception {
+    byte[] v2 = Files.readAllBytes(saved(LoraCostModel.create()));
+    assertThat(java.nio.ByteBuffer.wrap(v2, 4, 4).getInt()).isEqualTo(LearnedStateStore.VERSION);
+    int content = v2.length - 4 - 12; // without the CRC and the one entry's 12 new bytes
+    byte[] v1 = java.util.Arrays.copyOf(v2, content + 4);
+    java.nio.ByteBuffer.wrap(v1).putInt(4, LearnedStateStore.VERSION_1);
+    java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    crc.update(v1, 0, content);
+    java.nio.ByteBuffer.wrap(v1).putInt(content, (int) crc.getValue());
+    Path file = dir.resolve("v1.lcfs");
+    Files.write(file, v1);
+    LearnedStateStore.Loaded back =
+        LearnedStateStore.read(file, LoraConfig.defaults(), GuardOptions.DEFAULTS);
+    assertThat(back.problem()).isNull();
+    assertThat(back.guard().history()).isEqualTo(guardWithHistory().history());
+  }
+
   private void read(Path file) throws IOException {
     LearnedStateStore.read(file, LoraConfig.defaults(), GuardOptions.DEFAULTS);
   }

@@ -184,6 +184,38 @@ class RegressionGuardTest {
   }
 
   @Test
+  void slowLearnedPreparation_fallsBackAtOnce_againstTheWarmStockPreparations() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    // No stock preparation yet: nothing to compare with.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 10_000, model)).isFalse();
+    // The cold first stock preparation (2 s) stays out; the warm ones are about 150 ms.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 2_000, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 150, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 160, model)).isFalse();
+    // Within 5x the median (155 ms): kept.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 700, model)).isFalse();
+    assertThat(g.fallbacks()).isZero();
+    // A learned preparation that ran 30 s into a timeout: falls back at once.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 30_000, model)).isTrue();
+    assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+    assertThat(g.fallbacks()).isEqualTo(1);
+    // Guarded preparations are stock ones and count as baseline.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_GUARDED, 140, model)).isFalse();
+  }
+
+  @Test
+  void fastPreparations_areComparedAgainstAFloor_notTheirNoise() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    for (double ms : new double[] {50, 1, 2}) {
+      g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, ms, model);
+    }
+    // 50x a 1.5 ms median, but under 5x the 20 ms floor.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 75, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED,
+        5 * RegressionGuard.MIN_PREPARATION_MS + 1, model)).isTrue();
+  }
+
+  @Test
   void unfinishedLearnedRun_countsOnlyWhenAlreadySevere() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
     g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, 10, model);
@@ -231,6 +263,8 @@ class RegressionGuardTest {
     for (int i = 0; i < 3; i++) {
       g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 40, model);
     }
+    g.recordPreparation("00000000000000bb", SHAPE, PlanChoice.STOCK_BASELINE, 900, model);
+    g.recordPreparation("00000000000000bb", SHAPE, PlanChoice.STOCK_BASELINE, 100, model);
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     g.writeTo(new DataOutputStream(bytes));
     RegressionGuard back = RegressionGuard.readFrom(
@@ -238,6 +272,9 @@ class RegressionGuardTest {
         GuardOptions.DEFAULTS);
     assertThat(back.history()).isEqualTo(g.history());
     assertThat(back.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
+    // The preparation baseline came back too: 100 ms, so 600 ms falls back.
+    assertThat(back.recordPreparation("00000000000000bb", SHAPE, PlanChoice.LEARNED, 600, model))
+        .isTrue();
   }
 
   @Test

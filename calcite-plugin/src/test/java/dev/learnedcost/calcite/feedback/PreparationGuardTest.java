@@ -1,0 +1,40 @@
+package dev.learnedcost.calcite.feedback;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.engine.OperatorScope;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The query scope of {@link FeedbackLoop#beginQuery} reports its preparation time to the guard
+ * when it closes, so a learned plan that is slow to make (a planner that runs into a timeout
+ * never executes) falls back like a slow execution.
+ */
+class PreparationGuardTest {
+  private static final String SQL = "select * from t where a = 1";
+
+  @Test
+  void aLearnedPreparationFarSlowerThanStock_fallsBackWhenItsScopeCloses() throws Exception {
+    try (FeedbackLoop loop = new FeedbackLoop(LoraCostModel.create())) {
+      for (int i = 0; i < 2; i++) {
+        try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {
+          assertThat(q.choice()).isEqualTo(PlanChoice.STOCK_BASELINE);
+          // Its execution, as the profiled plan would report it.
+          loop.guard().record(q.fingerprint(), q.shape(), q.choice(), 7, 10,
+              () -> new double[OperatorScope.COUNT]);
+        }
+      }
+      try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {
+        assertThat(q.choice()).isEqualTo(PlanChoice.LEARNED);
+        // A planner busy this long: far beyond 5x the floor of 20 ms (the stock scopes above
+        // took well under a millisecond).
+        Thread.sleep(400);
+      }
+      assertThat(loop.guard().fallbacks()).isEqualTo(1);
+      try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {
+        assertThat(q.choice()).isEqualTo(PlanChoice.STOCK_GUARDED);
+      }
+    }
+  }
+}
