@@ -64,7 +64,10 @@ import org.slf4j.LoggerFactory;
  *       preparation longer than {@code severeFactor} times the median of the query's stock
  *       preparations (at least {@value #MIN_PREPARATION_MS} ms, so that the noise of fast
  *       preparations does not count), finished or not, falls back at once. The first stock
- *       preparation is cold and stays out of that window, as for executions.</li>
+ *       preparation is cold and stays out of that window, as for executions, and the first
+ *       learned preparation of a query in a process is not judged (it may generate and compile
+ *       the learned metadata handlers): a planner that runs into a timeout costs two timeouts
+ *       before the fallback.</li>
  *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
  *       materially since: the relative distance between the norm vectors reaches
  *       {@code retryChange}. A changed learned plan starts a new window.</li>
@@ -251,7 +254,8 @@ public final class RegressionGuard {
    * Records how long one preparation of a query took (parsing, planning and code generation),
    * whether it finished or was cancelled. Stock preparations (after the cold first one) form
    * the query's preparation baseline; a learned preparation beyond {@code severeFactor} times
-   * its median (at least {@link #MIN_PREPARATION_MS}) falls back at once (see the class notes).
+   * its median (at least {@link #MIN_PREPARATION_MS}) falls back at once, except the first
+   * learned preparation of the query in this process, which is cold (see the class notes).
    *
    * @param choice how the preparation was planned
    * @param ms its duration
@@ -274,7 +278,10 @@ public final class RegressionGuard {
         e.stockPreparations++;
         return false;
       }
-      if (!options.enabled() || e.guarded || e.stockPreparation.size() == 0) {
+      // The first learned preparation of a query in this process is cold like the first stock
+      // one (the learned metadata handlers are generated and compiled at their first use).
+      if (e.learnedPreparations++ == 0 || !options.enabled() || e.guarded
+          || e.stockPreparation.size() == 0) {
         return false;
       }
       double stock = e.stockPreparation.median();
@@ -520,6 +527,8 @@ public final class RegressionGuard {
     final Window learned;
     long stockPreparations;
     final Window stockPreparation;
+    /** Learned preparations in this process (not persisted: after a restart they are cold). */
+    long learnedPreparations;
 
     Entry(String fingerprint, String shape, int window) {
       this.fingerprint = fingerprint;

@@ -186,7 +186,7 @@ class RegressionGuardTest {
   @Test
   void slowLearnedPreparation_fallsBackAtOnce_againstTheWarmStockPreparations() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
-    // No stock preparation yet: nothing to compare with.
+    // The first learned preparation is cold, and there is no stock one yet: not judged.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 10_000, model)).isFalse();
     // The cold first stock preparation (2 s) stays out; the warm ones are about 150 ms.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 2_000, model)).isFalse();
@@ -209,6 +209,7 @@ class RegressionGuardTest {
     for (double ms : new double[] {50, 1, 2}) {
       g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, ms, model);
     }
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 500, model)).isFalse(); // cold
     // 50x a 1.5 ms median, but under 5x the 20 ms floor.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 75, model)).isFalse();
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED,
@@ -272,7 +273,10 @@ class RegressionGuardTest {
         GuardOptions.DEFAULTS);
     assertThat(back.history()).isEqualTo(g.history());
     assertThat(back.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
-    // The preparation baseline came back too: 100 ms, so 600 ms falls back.
+    // The preparation baseline came back too: 100 ms, so 600 ms falls back (after the cold
+    // first learned preparation of the new process).
+    assertThat(back.recordPreparation("00000000000000bb", SHAPE, PlanChoice.LEARNED, 600, model))
+        .isFalse();
     assertThat(back.recordPreparation("00000000000000bb", SHAPE, PlanChoice.LEARNED, 600, model))
         .isTrue();
   }
