@@ -63,11 +63,14 @@ import org.slf4j.LoggerFactory;
  *       planning, code generation: what {@link FeedbackLoop#beginQuery} spans); a learned
  *       preparation longer than {@code severeFactor} times the median of the query's stock
  *       preparations (at least {@value #MIN_PREPARATION_MS} ms, so that the noise of fast
- *       preparations does not count), finished or not, falls back at once. The first stock
- *       preparation is cold and stays out of that window, as for executions, and the first
- *       learned preparation of a query in a process is not judged (it may generate and compile
- *       the learned metadata handlers): a planner that runs into a timeout costs two timeouts
- *       before the fallback.</li>
+ *       preparations does not count), finished or not, is slow; {@value #SLOW_PREPARATIONS}
+ *       slow ones in a row fall back. One is not enough: a new plan's first preparation
+ *       generates and compiles its code, and the first learned one in a process also the
+ *       learned metadata handlers (seen in the evaluation with one preparation per rule: a
+ *       learned preparation of 264 ms against a stock median of 23 ms fell back, most likely
+ *       such a one-off, not confirmed); a planner stuck in a timeout
+ *       is slow every time and costs two timeouts. The first stock preparation is cold and
+ *       stays out of the stock window, as for executions.</li>
  *   <li>Retry: a guarded query tries its learned plan again only when the model has changed
  *       materially since: the relative distance between the norm vectors reaches
  *       {@code retryChange}. A changed learned plan starts a new window.</li>
@@ -88,6 +91,8 @@ public final class RegressionGuard {
   public static final int VERIFY_RUNS = 2;
   /** Smallest stock preparation median the preparation rule multiplies, in ms. */
   public static final double MIN_PREPARATION_MS = 20;
+  /** Consecutive slow learned preparations that fall back. */
+  public static final int SLOW_PREPARATIONS = 2;
 
   private static final Logger LOG = LoggerFactory.getLogger(RegressionGuard.class);
 
@@ -254,8 +259,8 @@ public final class RegressionGuard {
    * Records how long one preparation of a query took (parsing, planning and code generation),
    * whether it finished or was cancelled. Stock preparations (after the cold first one) form
    * the query's preparation baseline; a learned preparation beyond {@code severeFactor} times
-   * its median (at least {@link #MIN_PREPARATION_MS}) falls back at once, except the first
-   * learned preparation of the query in this process, which is cold (see the class notes).
+   * its median (at least {@link #MIN_PREPARATION_MS}) is slow, and {@link #SLOW_PREPARATIONS}
+   * slow ones in a row fall back (see the class notes).
    *
    * @param choice how the preparation was planned
    * @param ms its duration
@@ -278,17 +283,23 @@ public final class RegressionGuard {
         e.stockPreparations++;
         return false;
       }
-      // The first learned preparation of a query in this process is cold like the first stock
-      // one (the learned metadata handlers are generated and compiled at their first use).
-      if (e.learnedPreparations++ == 0 || !options.enabled() || e.guarded
-          || e.stockPreparation.size() == 0) {
+      if (!options.enabled() || e.guarded || e.stockPreparation.size() == 0) {
         return false;
       }
       double stock = e.stockPreparation.median();
       if (!(ms > options.severeFactor() * Math.max(stock, MIN_PREPARATION_MS))) {
+        e.slowPreparations = 0;
         return false;
       }
-      return fallBack(e, ms, stock, "one preparation", "preparation median", modelState);
+      if (++e.slowPreparations < SLOW_PREPARATIONS) {
+        LOG.info("query {} took {} ms to prepare its learned plan against a stock median of {}"
+            + " ms; {} more in a row fall back", e.fingerprint, fmt(ms), fmt(stock),
+            SLOW_PREPARATIONS - e.slowPreparations);
+        return false;
+      }
+      e.slowPreparations = 0;
+      return fallBack(e, ms, stock, SLOW_PREPARATIONS + " preparations in a row",
+          "preparation median", modelState);
     }
   }
 
@@ -527,8 +538,8 @@ public final class RegressionGuard {
     final Window learned;
     long stockPreparations;
     final Window stockPreparation;
-    /** Learned preparations in this process (not persisted: after a restart they are cold). */
-    long learnedPreparations;
+    /** Consecutive slow learned preparations (not persisted). */
+    int slowPreparations;
 
     Entry(String fingerprint, String shape, int window) {
       this.fingerprint = fingerprint;

@@ -26,8 +26,7 @@ class PreparationGuardTest {
         }
       }
       // A planner busy this long: far beyond 5x the floor of 20 ms (the stock scopes above
-      // took well under a millisecond). The first learned preparation is cold and not judged;
-      // the second falls back.
+      // took well under a millisecond). One is slow; the second slow one in a row falls back.
       for (int i = 0; i < 2; i++) {
         assertThat(loop.guard().fallbacks()).isZero();
         try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {

@@ -186,7 +186,7 @@ class RegressionGuardTest {
   @Test
   void slowLearnedPreparation_fallsBackAtOnce_againstTheWarmStockPreparations() {
     RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
-    // The first learned preparation is cold, and there is no stock one yet: not judged.
+    // No stock preparation yet: nothing to compare with.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 10_000, model)).isFalse();
     // The cold first stock preparation (2 s) stays out; the warm ones are about 150 ms.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 2_000, model)).isFalse();
@@ -194,8 +194,12 @@ class RegressionGuardTest {
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, 160, model)).isFalse();
     // Within 5x the median (155 ms): kept.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 700, model)).isFalse();
+    // One slow preparation (a new plan's code compiled once): kept; the next is fast again.
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 900, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 160, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 900, model)).isFalse();
     assertThat(g.fallbacks()).isZero();
-    // A learned preparation that ran 30 s into a timeout: falls back at once.
+    // Then a learned preparation that ran 30 s into a timeout: the second slow one in a row.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 30_000, model)).isTrue();
     assertThat(g.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
     assertThat(g.fallbacks()).isEqualTo(1);
@@ -209,9 +213,14 @@ class RegressionGuardTest {
     for (double ms : new double[] {50, 1, 2}) {
       g.recordPreparation(FP, SHAPE, PlanChoice.STOCK_BASELINE, ms, model);
     }
-    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 500, model)).isFalse(); // cold
     // 50x a 1.5 ms median, but under 5x the 20 ms floor.
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 75, model)).isFalse();
+    assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED, 99, model)).isFalse();
+    assertThat(g.fallbacks()).isZero();
+    for (int i = 1; i < RegressionGuard.SLOW_PREPARATIONS; i++) {
+      assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED,
+          5 * RegressionGuard.MIN_PREPARATION_MS + 1, model)).isFalse();
+    }
     assertThat(g.recordPreparation(FP, SHAPE, PlanChoice.LEARNED,
         5 * RegressionGuard.MIN_PREPARATION_MS + 1, model)).isTrue();
   }
@@ -273,8 +282,7 @@ class RegressionGuardTest {
         GuardOptions.DEFAULTS);
     assertThat(back.history()).isEqualTo(g.history());
     assertThat(back.choose(FP, SHAPE, model)).isEqualTo(PlanChoice.STOCK_GUARDED);
-    // The preparation baseline came back too: 100 ms, so 600 ms falls back (after the cold
-    // first learned preparation of the new process).
+    // The preparation baseline came back too: 100 ms, so two of 600 ms fall back.
     assertThat(back.recordPreparation("00000000000000bb", SHAPE, PlanChoice.LEARNED, 600, model))
         .isFalse();
     assertThat(back.recordPreparation("00000000000000bb", SHAPE, PlanChoice.LEARNED, 600, model))
