@@ -105,6 +105,8 @@ public final class FeedbackLoop implements AutoCloseable {
   private final LongAdder saves = new LongAdder();
   private final LongAdder saveFailures = new LongAdder();
   private volatile @Nullable String loadProblem;
+  /** Times preparations ({@link QueryScope}); replaceable by tests in this package. */
+  private volatile java.util.function.LongSupplier nanoClock = System::nanoTime;
   private long processed;
   private volatile boolean closed;
 
@@ -228,7 +230,7 @@ public final class FeedbackLoop implements AutoCloseable {
    */
   public static final class QueryScope implements AutoCloseable {
     private final FeedbackLoop loop;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final String fingerprint;
     private final String shape;
     private final PlanChoice choice;
@@ -239,6 +241,7 @@ public final class FeedbackLoop implements AutoCloseable {
     QueryScope(FeedbackLoop loop, String fingerprint, String shape, PlanChoice choice,
         LoraCostModel.@Nullable StockPlanning stock, @Nullable QueryScope outer) {
       this.loop = loop;
+      this.startNanos = loop.nanoClock.getAsLong();
       this.fingerprint = fingerprint;
       this.shape = shape;
       this.choice = choice;
@@ -270,7 +273,7 @@ public final class FeedbackLoop implements AutoCloseable {
       closed = true;
       try {
         loop.guard.recordPreparation(fingerprint, shape, choice,
-            (System.nanoTime() - startNanos) / 1e6, loop::modelState);
+            (loop.nanoClock.getAsLong() - startNanos) / 1e6, loop::modelState);
       } finally {
         if (stock != null) {
           stock.close();
@@ -282,6 +285,11 @@ public final class FeedbackLoop implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** Replaces the clock that times preparations (tests: a preparation of any length, no sleep). */
+  void nanoClock(java.util.function.LongSupplier clock) {
+    this.nanoClock = java.util.Objects.requireNonNull(clock, "clock");
   }
 
   /** The per-scope adapter norms: the model state the guard compares. */

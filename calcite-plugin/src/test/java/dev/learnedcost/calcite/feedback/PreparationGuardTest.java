@@ -17,21 +17,25 @@ class PreparationGuardTest {
   @Test
   void aLearnedPreparationFarSlowerThanStock_fallsBackWhenItsScopeCloses() throws Exception {
     try (FeedbackLoop loop = new FeedbackLoop(LoraCostModel.create())) {
+      // The preparations' clock: each scope below lasts what the test advances it by.
+      java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong();
+      loop.nanoClock(now::get);
       for (int i = 0; i < 2; i++) {
         try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {
           assertThat(q.choice()).isEqualTo(PlanChoice.STOCK_BASELINE);
           // Its execution, as the profiled plan would report it.
           loop.guard().record(q.fingerprint(), q.shape(), q.choice(), 7, 10,
               () -> new double[OperatorScope.COUNT]);
+          now.addAndGet(2_000_000); // 2 ms to prepare the stock plan
         }
       }
-      // A planner busy this long: far beyond 5x the floor of 20 ms (the stock scopes above
-      // took well under a millisecond). One is slow; the second slow one in a row falls back.
+      // A planner busy 400 ms: far beyond 5x the floor of 20 ms (the stock preparations took
+      // 2 ms). One is slow; the second slow one in a row falls back.
       for (int i = 0; i < 2; i++) {
         assertThat(loop.guard().fallbacks()).isZero();
         try (FeedbackLoop.QueryScope q = loop.beginQuery(SQL)) {
           assertThat(q.choice()).isEqualTo(PlanChoice.LEARNED);
-          Thread.sleep(400);
+          now.addAndGet(400_000_000);
         }
       }
       assertThat(loop.guard().fallbacks()).isEqualTo(1);
