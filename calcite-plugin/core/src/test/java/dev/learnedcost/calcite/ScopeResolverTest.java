@@ -2,9 +2,10 @@ package dev.learnedcost.calcite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.learnedcost.calcite.ScopeResolver.Decision;
-import dev.learnedcost.calcite.ScopeResolver.Rule;
-import dev.learnedcost.calcite.ScopeResolver.Source;
+import dev.learnedcost.calcite.internal.ScopeResolver;
+import dev.learnedcost.calcite.internal.ScopeResolver.Decision;
+import dev.learnedcost.calcite.internal.ScopeResolver.Rule;
+import dev.learnedcost.calcite.internal.ScopeResolver.Source;
 import dev.learnedcost.calcite.standin.acme.AcmeScopeMapping;
 import dev.learnedcost.calcite.standin.acme.AcmeVectorScan;
 import dev.learnedcost.calcite.standin.drill.FilterPrel;

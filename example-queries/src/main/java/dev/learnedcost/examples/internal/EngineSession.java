@@ -1,10 +1,8 @@
 package dev.learnedcost.examples.internal;
 
-import dev.learnedcost.calcite.LoraCalcite;
-import dev.learnedcost.calcite.LoraCostModel;
-import dev.learnedcost.calcite.LoraExplain;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.VectorDataset;
 import dev.learnedcost.examples.vector.H2VectorFunctions;
@@ -47,11 +45,11 @@ import org.apache.calcite.util.Holder;
  *   <li>Calcite connections mount the H2 database as a {@link ScanOnlyJdbcConvention} schema
  *       named after the data set in upper case ({@code TPCH}, {@code SKEW}) and make it the
  *       default schema, so the unqualified query text runs unchanged in H2 and in Calcite.</li>
- *   <li>Learning: the learned engine connects through
- *       {@link LoraCalcite#driver(FeedbackLoop)}, which plans each statement inside the loop's
+ *   <li>Learning: the learned engine connects through the runtime's learning driver
+ *       ({@link LoraRuntime#driver(LoraMode, boolean)}), which plans each statement inside its
  *       regression guard (the first execution of a query runs its stock plan as the baseline; a
- *       learned plan slower than it falls back to stock) and profiles it for the loop; after each
- *       execution the session waits until the loop has learned from it, so the next query plans
+ *       learned plan slower than it falls back to stock) and profiles it; after each
+ *       execution the session waits until the runtime has learned from it, so the next query plans
  *       with the updated model. The wait is not timed.</li>
  *   <li>Timeouts: each statement runs on the session's worker thread while the caller waits for
  *       at most the timeout; then the caller calls {@link Statement#cancel()} (Calcite checks
@@ -62,7 +60,7 @@ import org.apache.calcite.util.Holder;
  *       connection, and the next statement gets a new worker and a new connection.</li>
  *   <li>Plans: {@link #explain} runs {@code EXPLAIN PLAN FOR} on the same connection and, through
  *       a pass-through program appended in {@code Hook.PROGRAM}, captures the optimized
- *       {@link RelNode} for {@link LoraExplain}. Explaining is never profiled, so it teaches the
+ *       {@link RelNode} for the runtime's trace. Explaining is never profiled, so it teaches the
  *       model nothing.</li>
  * </ul>
  */
@@ -74,8 +72,9 @@ public final class EngineSession implements AutoCloseable {
 
   private final Engine engine;
   private final DemoDatabase database;
-  private final LoraCostModel model;
-  private final FeedbackLoop loop;
+  private final LoraRuntime runtime;
+  /** Whether the session waits for the runtime's learner after each execution. */
+  private final boolean learning;
   /** The Calcite driver of {@link #calcite}, or null for the engine's own. */
   private final java.sql.Driver driver;
   private ExecutorService worker;
@@ -86,28 +85,26 @@ public final class EngineSession implements AutoCloseable {
   /**
    * Creates a session; the connection is opened on first use.
    *
-   * @param model the learned model; required for {@link Engine#LEARNED}, else ignored
-   * @param loop the feedback loop training {@code model}; required for {@link Engine#LEARNED},
-   *     else ignored
+   * @param runtime the learned model's runtime; required for {@link Engine#LEARNED}, else
+   *     ignored
    */
-  public EngineSession(Engine engine, DemoDatabase database, LoraCostModel model,
-      FeedbackLoop loop) {
+  public EngineSession(Engine engine, DemoDatabase database, LoraRuntime runtime) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.database = Objects.requireNonNull(database, "database");
-    if (engine == Engine.LEARNED && (model == null || loop == null)) {
-      throw new IllegalArgumentException("the learned engine needs a model and a feedback loop");
+    if (engine == Engine.LEARNED && runtime == null) {
+      throw new IllegalArgumentException("the learned engine needs a runtime");
     }
-    this.model = engine == Engine.LEARNED ? model : null;
-    this.loop = engine == Engine.LEARNED ? loop : null;
-    this.driver = null;
+    this.runtime = engine == Engine.LEARNED ? runtime : null;
+    this.learning = engine == Engine.LEARNED;
+    this.driver = engine == Engine.LEARNED ? runtime.driver(LoraMode.ON, true) : null;
   }
 
   private EngineSession(Engine kind, DemoDatabase database, java.sql.Driver driver,
-      FeedbackLoop loop) {
+      LoraRuntime runtime) {
     this.engine = kind;
     this.database = database;
-    this.model = loop == null ? null : loop.model();
-    this.loop = loop;
+    this.runtime = runtime;
+    this.learning = runtime != null;
     this.driver = driver;
   }
 
@@ -117,12 +114,12 @@ public final class EngineSession implements AutoCloseable {
    *
    * @param kind {@link Engine#STOCK} or {@link Engine#LEARNED}: how its runs are labelled
    * @param driver a {@code jdbc:calcite:} driver
-   * @param loop the feedback loop learning from the driver's executions, waited for after each
+   * @param runtime the runtime learning from the driver's executions, waited for after each
    *     one (as the learned engine does); null if it learns nothing
    * @throws IllegalArgumentException if {@code kind} is {@link Engine#H2}
    */
   public static EngineSession calcite(Engine kind, DemoDatabase database,
-      java.sql.Driver driver, FeedbackLoop loop) {
+      java.sql.Driver driver, LoraRuntime runtime) {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(driver, "driver");
@@ -130,7 +127,7 @@ public final class EngineSession implements AutoCloseable {
       throw new IllegalArgumentException("kind must be a Calcite engine (stock or learned), got "
           + kind.label());
     }
-    return new EngineSession(kind, database, driver, loop);
+    return new EngineSession(kind, database, driver, runtime);
   }
 
   /** Returns the engine. */
@@ -151,7 +148,7 @@ public final class EngineSession implements AutoCloseable {
         case H2 -> h2();
         case STOCK -> mount(new org.apache.calcite.jdbc.Driver()
             .connect("jdbc:calcite:", new Properties()));
-        case LEARNED -> mount(LoraCalcite.driver(loop).connect("jdbc:calcite:", new Properties()));
+        case LEARNED -> throw new IllegalStateException("the learned engine has a driver");
       };
     }
     return connection;
@@ -225,7 +222,7 @@ public final class EngineSession implements AutoCloseable {
       }
     }, current, timeout);
     double ms = (elapsedNanos[0] >= 0 ? elapsedNanos[0] : System.nanoTime() - start) / 1e6;
-    if (loop != null) {
+    if (learning) {
       awaitLearner();
     }
     return switch (timed.status()) {
@@ -241,7 +238,7 @@ public final class EngineSession implements AutoCloseable {
 
   private void awaitLearner() {
     try {
-      loop.awaitIdle(LEARN_WAIT);
+      runtime.awaitIdle(LEARN_WAIT);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -251,7 +248,7 @@ public final class EngineSession implements AutoCloseable {
    * A plan Calcite chose.
    *
    * @param text Calcite's {@code EXPLAIN PLAN FOR} text
-   * @param rel the optimized plan, for {@link LoraExplain}; null if it was not captured
+   * @param rel the optimized plan, for the runtime's trace; null if it was not captured
    */
   public record Plan(String text, RelNode rel) {}
 

@@ -1,11 +1,8 @@
 package dev.learnedcost.tests.correctness;
 
-import dev.learnedcost.calcite.LoraConfig;
-import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
-import dev.learnedcost.calcite.feedback.CostCalibration;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.QueryCatalog;
@@ -85,10 +82,8 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
 
   private final List<DemoDatabase> databases = new ArrayList<>();
   private final Map<String, Map<Mode, EngineSession>> sessions = new LinkedHashMap<>();
-  private final LoraCostModel shadowModel;
-  private final FeedbackLoop shadowLoop;
-  private final LoraCostModel trainedModel;
-  private final FeedbackLoop trainedLoop;
+  private final LoraRuntime shadowRuntime;
+  private final LoraRuntime trainedRuntime;
   private final List<String> trainingFailures = new ArrayList<>();
   private final List<String> trainingTimeouts = new ArrayList<>();
   private int trainingRuns;
@@ -99,23 +94,21 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
 
   private CorrectnessFixture() throws IOException, SQLException {
     long start = System.nanoTime();
-    FeedbackOptions synchronous = FeedbackOptions.DEFAULTS.withSynchronous(true);
-    shadowModel = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.SHADOW).build());
-    shadowLoop = new FeedbackLoop(shadowModel, synchronous, new CostCalibration());
-    trainedModel = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.ON).build());
-    trainedLoop = new FeedbackLoop(trainedModel, synchronous.withLearnCost(false),
-        new CostCalibration());
+    LoraRuntimeConfig synchronous = LoraRuntimeConfig.builder().synchronous(true).build();
+    shadowRuntime = LoraRuntime.open(synchronous);
+    trainedRuntime = LoraRuntime.open(synchronous.toBuilder().learnCost(false).build());
     try {
       databases.add(DemoDatabase.open(DIRECTORY, TpchDataset.withDefaults()));
       databases.add(DemoDatabase.open(DIRECTORY,
           new SkewDataset(SKEW_SIZE, SkewDataset.DEFAULT_SEED)));
       for (DemoDatabase db : databases) {
         Map<Mode, EngineSession> byMode = new EnumMap<>(Mode.class);
-        byMode.put(Mode.H2, new EngineSession(Engine.H2, db, null, null));
-        byMode.put(Mode.STOCK, new EngineSession(Engine.STOCK, db, null, null));
-        byMode.put(Mode.SHADOW, new EngineSession(Engine.LEARNED, db, shadowModel, shadowLoop));
-        byMode.put(Mode.TRAINED,
-            new EngineSession(Engine.LEARNED, db, trainedModel, trainedLoop));
+        byMode.put(Mode.H2, new EngineSession(Engine.H2, db, null));
+        byMode.put(Mode.STOCK, new EngineSession(Engine.STOCK, db, null));
+        byMode.put(Mode.SHADOW, EngineSession.calcite(Engine.LEARNED, db,
+            shadowRuntime.driver(LoraMode.SHADOW, true), shadowRuntime));
+        byMode.put(Mode.TRAINED, EngineSession.calcite(Engine.LEARNED, db,
+            trainedRuntime.driver(LoraMode.ON, true), trainedRuntime));
         sessions.put(db.dataset().name(), byMode);
       }
       train();
@@ -216,16 +209,12 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
     throw new IllegalArgumentException("no database for " + dataset);
   }
 
-  LoraCostModel trainedModel() {
-    return trainedModel;
+  LoraRuntime trainedRuntime() {
+    return trainedRuntime;
   }
 
-  FeedbackLoop trainedLoop() {
-    return trainedLoop;
-  }
-
-  LoraCostModel shadowModel() {
-    return shadowModel;
+  LoraRuntime shadowRuntime() {
+    return shadowRuntime;
   }
 
   /** Returns the training executions that failed (threw), one line each. */
@@ -252,15 +241,11 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
   public void close() {
     if (setupTime != null) { // null when the constructor failed
       System.out.println(tallyLine());
-      System.out.println("trained model: " + trainedModel.stats());
+      System.out.println("trained model: " + trainedRuntime.stats());
     }
     sessions.values().forEach(m -> m.values().forEach(EngineSession::close));
-    try {
-      shadowLoop.close();
-      trainedLoop.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    shadowRuntime.close();
+    trainedRuntime.close();
     for (DemoDatabase db : databases) {
       try {
         db.close();

@@ -96,8 +96,7 @@ class PlantedFaultTest {
       String name, CorrectnessFixture f) {
     Query q = QueryCatalog.builtIn(dataset, name);
     DropFilterRule rule = new DropFilterRule();
-    try (EngineSession faulty = new EngineSession(Engine.STOCK, f.database(dataset), null,
-        null)) {
+    try (EngineSession faulty = new EngineSession(Engine.STOCK, f.database(dataset), null)) {
       FourWayCheck check = f.check(dataset).with(Mode.STOCK, query -> {
         Consumer<RelOptPlanner> plant = p -> p.addRule(rule);
         try (Hook.Closeable ignored = Hook.PLANNER.add(plant)) {

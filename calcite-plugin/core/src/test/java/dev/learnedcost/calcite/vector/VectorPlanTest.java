@@ -3,12 +3,10 @@ package dev.learnedcost.calcite.vector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.learnedcost.calcite.LoraCalcite;
-import dev.learnedcost.calcite.LoraCostModel;
-import dev.learnedcost.calcite.ScopeResolver;
-import dev.learnedcost.calcite.feedback.CostCalibration;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
+import dev.learnedcost.calcite.internal.ScopeResolver;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -26,7 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import dev.learnedcost.calcite.LoraCost;
+import dev.learnedcost.calcite.internal.LoraCost;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptUtil;
@@ -47,6 +45,12 @@ import org.junit.jupiter.api.Test;
 
 /** kNN queries through Calcite: plans, results against brute force, scopes and learning. */
 class VectorPlanTest {
+  /** Learning connections without the guard: every statement plans learned and teaches. */
+  private static final LoraRuntimeConfig LEARNING =
+      LoraRuntimeConfig.builder().synchronous(true).guardEnabled(false).build();
+  /** For the tests that only plan: an untrained model in mode ON. */
+  private static final LoraRuntime RUNTIME = LoraRuntime.open();
+
   private static final long SEED = 20261124L;
   private static final int ROWS = 3000;
   private static final int DIM = 16;
@@ -84,8 +88,14 @@ class VectorPlanTest {
     return t;
   }
 
-  private static Connection connect(LoraCostModel model, VectorTable table) throws SQLException {
-    Connection c = LoraCalcite.driver(model).connect("jdbc:calcite:", new Properties());
+  private static Connection connect(LoraRuntime runtime, VectorTable table)
+      throws SQLException {
+    return connect(runtime.driver(LoraMode.ON, false), table);
+  }
+
+  private static Connection connect(org.apache.calcite.jdbc.Driver driver, VectorTable table)
+      throws SQLException {
+    Connection c = driver.connect("jdbc:calcite:", new Properties());
     CalciteConnection cc = c.unwrap(CalciteConnection.class);
     SchemaPlus v = cc.getRootSchema().add("V", new AbstractSchema());
     v.add("ITEMS", table);
@@ -135,7 +145,7 @@ class VectorPlanTest {
 
   @Test
   void exactKnn_withoutIndex_equalsBruteForce() throws SQLException {
-    try (Connection c = connect(LoraCostModel.create(), table())) {
+    try (Connection c = connect(RUNTIME, table())) {
       String plan = explain(c, knn("", 10));
       assertThat(plan).doesNotContain("Rerank").contains("VectorTableScan");
       assertThat(ids(c, knn("", 10))).as("seed %d", SEED).isEqualTo(bruteForce(-1, 10));
@@ -144,7 +154,7 @@ class VectorPlanTest {
 
   @Test
   void knn_withHnswIndex_plansHnswScanUnderRerank_andEqualsBruteForce() throws SQLException {
-    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+    try (Connection c = connect(RUNTIME, table(VectorIndex.Kind.HNSW))) {
       String plan = explain(c, knn("", 10));
       assertThat(plan).contains("Rerank(metric=[COSINE_DISTANCE], column=[2], k=[10],"
           + " candidates=[40])").contains("HnswScan(table=[[V, ITEMS]]");
@@ -154,7 +164,7 @@ class VectorPlanTest {
 
   @Test
   void knn_withBothIndexes_offersBothAndPicksOne() throws SQLException {
-    try (Connection c = connect(LoraCostModel.create(),
+    try (Connection c = connect(RUNTIME,
         table(VectorIndex.Kind.HNSW, VectorIndex.Kind.IVF_FLAT))) {
       String plan = explain(c, knn("", 5));
       assertThat(plan).containsAnyOf("HnswScan", "IvfFlatScan").contains("Rerank");
@@ -164,7 +174,7 @@ class VectorPlanTest {
 
   @Test
   void filteredKnn_equalsBruteForce_whateverThePlan() throws SQLException {
-    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+    try (Connection c = connect(RUNTIME, table(VectorIndex.Kind.HNSW))) {
       assertThat(ids(c, knn(" WHERE cat = 7", 10))).isEqualTo(bruteForce(7, 10));
       assertThat(ids(c, knn(" WHERE cat <> 7", 10))).isEqualTo(
           IntStream.range(0, ROWS).filter(i -> categories[i] != 7).boxed()
@@ -200,7 +210,7 @@ class VectorPlanTest {
 
   @Test
   void sqlDimensionMismatch_failsNamingFunction() throws SQLException {
-    try (Connection c = connect(LoraCostModel.create(), table(VectorIndex.Kind.HNSW))) {
+    try (Connection c = connect(RUNTIME, table(VectorIndex.Kind.HNSW))) {
       String sql = "SELECT id FROM items ORDER BY L2_DISTANCE(emb, ARRAY[1.0, 2.0])"
           + " FETCH FIRST 3 ROWS ONLY";
       assertThatThrownBy(() -> ids(c, sql)).isInstanceOf(SQLException.class)
@@ -248,15 +258,9 @@ class VectorPlanTest {
         .sorted(Comparator.comparingDouble(
             (Integer i) -> VectorMetric.COSINE.apply(vs[i], query)).thenComparing(i -> i))
         .limit(10).toList();
-    LoraCostModel model = LoraCostModel.create();
     String selective = knn(" WHERE cat = 7", 10);
-    try (FeedbackLoop loop = new FeedbackLoop(model,
-        FeedbackOptions.DEFAULTS.withSynchronous(true).withLearnCost(false),
-        new CostCalibration());
-        Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
-            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
-                loop.program())));
-        Connection c = connect(model, big)) {
+    try (LoraRuntime runtime = LoraRuntime.open(LEARNING.toBuilder().learnCost(false).build());
+        Connection c = connect(runtime.driver(LoraMode.ON, true), big)) {
       assertThat(explain(c, selective)).as("untrained plan of the 2%% filter (seed %d)", SEED)
           .contains("HnswScan");
       // A workload, not one query: plain and mildly filtered kNN (which pull about their 40
@@ -293,9 +297,7 @@ class VectorPlanTest {
    */
   @Test
   void learnedCostOfFinishedPlan_equalsVolcanoCostOfChosenPlan() throws Exception {
-    LoraCostModel model = LoraCostModel.create();
-    try (FeedbackLoop loop = new FeedbackLoop(model,
-        FeedbackOptions.DEFAULTS.withSynchronous(true), new CostCalibration())) {
+    try (LoraRuntime runtime = LoraRuntime.open(LEARNING)) {
       for (int round = 0; round < 2; round++) {
         for (VectorIndex.Kind[] kinds : List.of(new VectorIndex.Kind[0],
             new VectorIndex.Kind[] {VectorIndex.Kind.HNSW})) {
@@ -306,15 +308,18 @@ class VectorPlanTest {
             plan.set(rel);
             VolcanoPlanner vp = (VolcanoPlanner) planner;
             chosen.set(vp.getCost(vp.getRoot(), rel.getCluster().getMetadataQuery()));
-            // Here, not after the statement: the loop learns from each execution.
-            finished.set(new RelMetadataQuery(model.metadataProvider()).getCumulativeCost(rel));
+            // Here, not after the statement: the runtime learns from each execution. A fresh
+            // query of the cluster: the learned metadata, nothing cached from planning.
+            rel.getCluster().invalidateMetadataQuery();
+            finished.set(rel.getCluster().getMetadataQuery().getCumulativeCost(rel));
             return rel;
           };
           try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
                   h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
-                      capture, loop.program())));
+                      capture)));
               // The index plan forced (learning may make the exact plan cheaper).
-              Connection c = connect(model, kinds.length == 0 ? table()
+              Connection c = connect(runtime.driver(LoraMode.ON, true), kinds.length == 0
+                  ? table()
                   : table(kinds).withExactScanDiscouraged())) {
             for (int i = 0; i < 3; i++) {
               assertThat(ids(c, knn("", 10))).isEqualTo(bruteForce(-1, 10));
@@ -329,17 +334,16 @@ class VectorPlanTest {
               .isCloseTo(planned, org.assertj.core.data.Offset.offset(1e-6 * planned));
         }
       }
-      assertThat(model.scopedLoRA().adaptCount(OperatorScope.VectorDistance.id()))
+      assertThat(runtime.scopeStats(OperatorScope.VectorDistance).adaptations())
           .as("adaptations of VectorDistance").isGreaterThan(0);
     }
   }
 
   @Test
   void executedPlan_mapsVectorNodesToVectorScopes_andFeedbackTrainsThem() throws Exception {
-    LoraCostModel model = LoraCostModel.create();
     Set<OperatorScope> seen = EnumSet.noneOf(OperatorScope.class);
-    try (FeedbackLoop loop = new FeedbackLoop(model,
-        FeedbackOptions.DEFAULTS.withSynchronous(true), new CostCalibration())) {
+    ScopeResolver resolver = ScopeResolver.standard();
+    try (LoraRuntime runtime = LoraRuntime.open(LEARNING)) {
       for (VectorIndex.Kind kind : VectorIndex.Kind.values()) {
         AtomicReference<RelNode> plan = new AtomicReference<>();
         Program capture = (planner, rel, traits, m, l) -> {
@@ -348,34 +352,34 @@ class VectorPlanTest {
         };
         try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
                 h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
-                    capture, loop.program())));
-            Connection c = connect(model, table(kind));
-            Connection exact = connect(model, table())) {
+                    capture)));
+            Connection c = connect(runtime.driver(LoraMode.ON, true), table(kind));
+            Connection exact = connect(runtime.driver(LoraMode.ON, true), table())) {
           for (int i = 0; i < 3; i++) {
             assertThat(ids(c, knn("", 10))).isEqualTo(bruteForce(-1, 10));
-            collect(plan.get(), model.scopeResolver(), seen::add);
+            collect(plan.get(), resolver, seen::add);
             assertThat(ids(exact, knn("", 10))).isEqualTo(bruteForce(-1, 10));
-            collect(plan.get(), model.scopeResolver(), seen::add);
+            collect(plan.get(), resolver, seen::add);
           }
         }
       }
       assertThat(seen).contains(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
           OperatorScope.Rerank, OperatorScope.VectorDistance);
-      assertThat(loop.scopeFeedback(OperatorScope.Rerank).observations())
+      assertThat(runtime.scopeStats(OperatorScope.Rerank).observations())
           .as("observations of Rerank").isGreaterThan(0);
-      assertThat(model.scopedLoRA().adaptCount(OperatorScope.Rerank.id()))
+      assertThat(runtime.scopeStats(OperatorScope.Rerank).adaptations())
           .as("adaptations of Rerank").isGreaterThan(0);
       // The distance projection runs as a Calc without a condition, whose rows follow from its
       // input (no row correction, so no row target); its executions are still recorded.
-      assertThat(loop.trajectories().stream()
+      assertThat(runtime.trajectories().stream()
           .filter(t -> t.opType() == OperatorScope.VectorDistance.id()).count())
           .as("trajectories of VectorDistance").isGreaterThan(0);
       // The re-ranker stops pulling once it has its candidates: an index scan's row count is
       // what was asked for, so it gives no row target, but its execution is still recorded.
       for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan)) {
-        assertThat(loop.scopeFeedback(s).observations()).as("row observations of %s", s)
+        assertThat(runtime.scopeStats(s).observations()).as("row observations of %s", s)
             .isZero();
-        assertThat(loop.trajectories().stream().filter(t -> t.opType() == s.id()).count())
+        assertThat(runtime.trajectories().stream().filter(t -> t.opType() == s.id()).count())
             .as("trajectories of %s", s).isGreaterThan(0);
       }
     }
