@@ -35,7 +35,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code loraLearn}: {@code true} to learn from every statement this connection
  *       executes, through the regression guard (default {@code false}: it plans with the model,
  *       and follows the guard's fallbacks, but teaches nothing). For this connection only.</li>
- *   <li>{@code loraName}: the name of the runtime (default: the {@code loraModel} path, or
+ *   <li>{@code loraName}: a name of the runtime (default: the {@code loraModel} path, or
  *       {@code "default"}); {@link #runtime(String)} reaches it.</li>
  *   <li>{@code loraSaveEvery}: learned executions between saves, {@code >= 0} (default 100; 0
  *       saves only on close). Set by the connection that opens the runtime.</li>
@@ -45,13 +45,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       Set by the connection that opens the runtime.</li>
  * </ul>
  *
- * <h2>One runtime per name, counted by connections</h2>
- * Connections with the same {@code loraName} share one {@link LoraRuntime}. The first one opens
- * it (loading the file); the last one to close closes it: the learner drains its queue, the
- * state is saved once and the runtime is forgotten, so the next connection opens the file again.
- * A runtime without a {@code loraModel} file keeps what it learned only while connections use
- * it. One state file belongs to one name (a second name on the same file is refused), and to one
- * runtime in any process (a lock file beside it).
+ * <h2>One runtime per state file, counted by connections</h2>
+ * Connections with the same {@code loraModel} file (or, without one, the same {@code loraName})
+ * share one {@link LoraRuntime}, whatever names they give it; a name names one runtime at a
+ * time. The first connection opens it (loading the file); the last one to close closes it: the
+ * learner drains its queue, the state is saved once and the runtime is forgotten, so the next
+ * connection opens the file again. A runtime without a {@code loraModel} file keeps what it
+ * learned only while connections use it. A state file belongs to one runtime in any process (a
+ * lock file beside it).
  *
  * <p>Registered with {@link DriverManager} when the class loads (and through
  * {@code META-INF/services/java.sql.Driver}).

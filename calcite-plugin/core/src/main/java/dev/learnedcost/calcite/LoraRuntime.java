@@ -71,9 +71,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #close()}: stops accepting executions, lets the learner finish what is queued
  *       (up to {@code drainTimeout}), saves once, removes the shutdown hook (registered only
  *       with {@code saveOnShutdown}), releases the file lock. Idempotent; a second caller waits
- *       for the first to finish. After it, {@link #driver}, {@link #configure} and the other
- *       install points throw {@link IllegalStateException}, and statements of connections made
- *       earlier fail with a message saying the runtime is closed.</li>
+ *       for the first to finish. After it, {@link #driver}, {@link #configure} and
+ *       {@link #program} throw {@link IllegalStateException}, and statements of connections made
+ *       from its driver fail with a message saying the runtime is closed; programs configured
+ *       earlier keep planning with the model as it was, and nothing more is learned (executions
+ *       handed over are dropped and counted).</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -249,7 +251,6 @@ public final class LoraRuntime implements AutoCloseable {
   }
 
   void installOn(RelOptCluster cluster, Binding binding) {
-    checkOpen();
     if (binding.mode() != LoraMode.OFF && !isStockPlanning()) {
       CalciteMetadata.install(cluster, binding);
     }
@@ -278,7 +279,10 @@ public final class LoraRuntime implements AutoCloseable {
   public Driver driver(LoraMode mode, boolean learn) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    return new Driver().withPrepareFactory(() -> new LoraPrepare(this, mode, learn));
+    return new Driver().withPrepareFactory(() -> {
+      checkOpen(); // statements of connections made earlier fail once the runtime is closed
+      return new LoraPrepare(this, mode, learn);
+    });
   }
 
   // ---- the regression guard ----------------------------------------------------------------
@@ -291,7 +295,6 @@ public final class LoraRuntime implements AutoCloseable {
    */
   public QueryScope beginQuery(String sql) {
     Objects.requireNonNull(sql, "sql");
-    checkOpen();
     String shape = QueryFingerprint.normalize(sql);
     String fingerprint = QueryFingerprint.ofShape(shape);
     PlanChoice choice = guard.choose(fingerprint, shape, model::state);

@@ -1,7 +1,8 @@
 /**
  * Learned row count and cost for Apache Calcite's planner, built on {@code dev.learnedcost.engine}.
- * Start reading at {@link dev.learnedcost.calcite.LoraCostModel}; installs are in
- * {@link dev.learnedcost.calcite.LoraCalcite} (Frameworks, {@code jdbc:calcite:} with a prepare
- * factory) and {@link dev.learnedcost.calcite.LoraDriver} ({@code jdbc:calcite-lora:} URLs).
+ * Start reading at {@link dev.learnedcost.calcite.LoraRuntime}, the one owner of a learned model
+ * (built from a {@link dev.learnedcost.calcite.LoraRuntimeConfig}); the no-code install is
+ * {@link dev.learnedcost.calcite.LoraDriver} ({@code jdbc:calcite-lora:} URLs). Everything under
+ * {@code dev.learnedcost.calcite.internal} is not API.
  */
 package dev.learnedcost.calcite;
