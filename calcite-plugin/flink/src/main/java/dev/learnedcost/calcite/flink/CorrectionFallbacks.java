@@ -2,6 +2,7 @@ package dev.learnedcost.calcite.flink;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.DoubleSupplier;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.CyclicMetadataException;
 import org.apache.calcite.util.ControlFlowException;
@@ -19,13 +20,33 @@ final class CorrectionFallbacks {
    * Rethrows what Calcite uses for control flow inside metadata calls (a handler not generated
    * yet, a cycle): swallowing those would break Calcite, not protect it.
    */
-  static void rethrowControlFlow(RuntimeException e) {
+  private static void rethrowControlFlow(RuntimeException e) {
     if (e instanceof ControlFlowException || e instanceof CyclicMetadataException) {
       throw e;
     }
   }
 
-  void record(String what, RelNode rel, String problem, Throwable cause) {
+  /**
+   * Returns {@code factor}'s value, or 1 (no correction) when it throws or is not finite and
+   * positive; such failures are counted and the first is logged.
+   */
+  double factor(String what, RelNode rel, DoubleSupplier factor) {
+    double f;
+    try {
+      f = factor.getAsDouble();
+    } catch (RuntimeException e) {
+      rethrowControlFlow(e);
+      record(what, rel, "failed", e);
+      return 1.0;
+    }
+    if (f > 0 && !Double.isInfinite(f)) {
+      return f;
+    }
+    record(what, rel, "returned factor " + f + " (must be finite and > 0)", null);
+    return 1.0;
+  }
+
+  private void record(String what, RelNode rel, String problem, Throwable cause) {
     count.increment();
     if (logged.compareAndSet(false, true)) {
       LOG.warn("{} correction of {} {}; Flink's own estimate is used for such nodes "

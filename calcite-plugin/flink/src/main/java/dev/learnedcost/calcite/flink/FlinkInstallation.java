@@ -1,6 +1,7 @@
 package dev.learnedcost.calcite.flink;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
@@ -9,6 +10,7 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.ChainedRelMetadataProvider;
 import org.apache.calcite.rel.metadata.JaninoRelMetadataProvider;
 import org.apache.calcite.rel.metadata.RelMetadataProvider;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.table.api.CompiledPlan;
@@ -45,7 +47,35 @@ public final class FlinkInstallation {
 
   private final TableEnvironment tEnv;
   private final JaninoRelMetadataProvider provider;
-  private final ThreadLocal<List<RelNode>> capture = new ThreadLocal<>();
+  private final ThreadLocal<Capture> capture = new ThreadLocal<>();
+
+  /**
+   * What the last program step saw of one statement: the optimized physical roots, and per
+   * physical node the planner's row estimate (ours) and Flink's own, from the planner's metadata
+   * query at the end of optimization.
+   */
+  static final class Capture {
+    final List<RelNode> roots = new ArrayList<>();
+    final IdentityHashMap<RelNode, double[]> rows = new IdentityHashMap<>();
+
+    void add(RelNode root) {
+      roots.add(root);
+      estimate(root, root.getCluster().getMetadataQuery());
+    }
+
+    private void estimate(RelNode rel, RelMetadataQuery mq) {
+      if (rows.containsKey(rel)) {
+        return;
+      }
+      Double planned = mq.getRowCount(rel);
+      Double flink = FlinkMetadata.flinkRowCount().getRowCount(rel, mq);
+      rows.put(rel, new double[] {
+          planned == null ? Double.NaN : planned, flink == null ? Double.NaN : flink});
+      for (RelNode input : rel.getInputs()) {
+        estimate(input, mq);
+      }
+    }
+  }
 
   private FlinkInstallation(TableEnvironment tEnv, RelMetadataProvider ours) {
     this.tEnv = tEnv;
@@ -72,9 +102,9 @@ public final class FlinkInstallation {
       return root;
     });
     program.addLast(CAPTURE_STEP, (root, context) -> {
-      List<RelNode> roots = installation.capture.get();
-      if (roots != null) {
-        roots.add(root);
+      Capture c = installation.capture.get();
+      if (c != null) {
+        c.add(root);
       }
       return root;
     });
@@ -115,10 +145,11 @@ public final class FlinkInstallation {
   public FlinkExecution run(String insertSql) throws ExecutionException, InterruptedException {
     Objects.requireNonNull(insertSql, "insertSql");
     FlinkSettings.requireForActuals(tEnv.getConfig());
-    List<RelNode> roots = new ArrayList<>();
+    Capture captured = new Capture();
+    List<RelNode> roots = captured.roots;
     CompiledPlan plan;
     long planStart = System.nanoTime();
-    capture.set(roots);
+    capture.set(captured);
     try {
       plan = tEnv.compilePlanSql(insertSql);
     } finally {
@@ -145,7 +176,7 @@ public final class FlinkInstallation {
           + ".factory.class=" + OperatorMetricsReporterFactory.class.getName()
           + "); only a cluster in this JVM reports to it");
     }
-    FlinkPlanNode root = PlanActuals.map(roots.get(0), graph, metrics);
+    FlinkPlanNode root = PlanActuals.map(roots.get(0), graph, metrics, captured.rows);
     return new FlinkExecution(insertSql, jobId.toString(), planningNanos, executionNanos, root);
   }
 }

@@ -54,23 +54,8 @@ public final class FlinkMdNonCumulativeCost
     if (base == null) {
       return null;
     }
-    double factor;
-    try {
-      factor = correction.costFactor(rel, mq, base);
-    } catch (RuntimeException e) {
-      CorrectionFallbacks.rethrowControlFlow(e);
-      fallbacks.record("cost", rel, "failed", e);
-      return base;
-    }
-    if (factor == 1.0) {
-      return base;
-    }
-    if (!(factor > 0) || Double.isInfinite(factor)) {
-      fallbacks.record("cost", rel, "returned factor " + factor + " (must be finite and > 0)",
-          null);
-      return base;
-    }
-    return base.multiplyBy(factor);
+    double factor = fallbacks.factor("cost", rel, () -> correction.costFactor(rel, mq, base));
+    return factor == 1.0 ? base : base.multiplyBy(factor);
   }
 
   /** Flink's cost of a BatchPhysicalTableSourceScan, corrected. */

@@ -73,23 +73,9 @@ public final class FlinkMdRowCount implements MetadataHandler<BuiltInMetadata.Ro
     if (base == null) {
       return null;
     }
-    double factor;
-    try {
-      factor = correction.rowCountFactor(rel, mq, base);
-    } catch (RuntimeException e) {
-      CorrectionFallbacks.rethrowControlFlow(e);
-      fallbacks.record("row count", rel, "failed", e);
-      return base;
-    }
-    if (factor == 1.0) {
-      return base;
-    }
-    if (!(factor > 0) || Double.isInfinite(factor)) {
-      fallbacks.record("row count", rel, "returned factor " + factor
-          + " (must be finite and > 0)", null);
-      return base;
-    }
-    return base * factor;
+    double factor = fallbacks.factor("row count", rel,
+        () -> correction.rowCountFactor(rel, mq, base));
+    return factor == 1.0 ? base : base * factor;
   }
 
   /** Flink's estimate for a LogicalTableScan, corrected. */

@@ -13,6 +13,10 @@ import org.apache.calcite.rel.RelNode;
  * @param scope its operator scope ({@code ScopeResolver.standard()}), or null for none
  * @param execNodeId the id of its exec node in the compiled plan, the {@code [id]} in its
  *     operators' names
+ * @param plannedRows the row estimate the planner used (Flink's times the correction), from the
+ *     planner's metadata query at the end of optimization; NaN if unknown
+ * @param flinkRows Flink's own row estimate for the node (the base of the correction); NaN if
+ *     unknown
  * @param actualRows the rows it produced, summed over its parallel subtasks (a sink: the rows it
  *     wrote); -1 when Flink reported no operator for it
  * @param selfMillis busy time of its task in milliseconds, summed over subtasks, when the task
@@ -24,8 +28,8 @@ import org.apache.calcite.rel.RelNode;
  * @param children the nodes below, after folding
  */
 public record FlinkPlanNode(RelNode rel, OperatorScope scope, int execNodeId,
-    long actualRows, double selfMillis, boolean truncated, List<RelNode> folded,
-    List<FlinkPlanNode> children) {
+    double plannedRows, double flinkRows, long actualRows, double selfMillis, boolean truncated,
+    List<RelNode> folded, List<FlinkPlanNode> children) {
   /** Creates a node; the lists are copied. */
   public FlinkPlanNode {
     Objects.requireNonNull(rel, "rel");
@@ -41,6 +45,7 @@ public record FlinkPlanNode(RelNode rel, OperatorScope scope, int execNodeId,
   @Override
   public String toString() {
     return rel.getRelTypeName() + "[" + execNodeId + "] " + scope + " rows=" + actualRows
+        + " planned=" + plannedRows + " flink=" + flinkRows
         + (Double.isNaN(selfMillis) ? "" : " selfMs=" + selfMillis);
   }
 }

@@ -41,8 +41,11 @@ final class PlanActuals {
   private final OperatorMetricsStore.JobMetrics metrics;
   private final ScopeResolver scopes = ScopeResolver.standard();
 
-  private PlanActuals(OperatorMetricsStore.JobMetrics metrics) {
+  private final Map<RelNode, double[]> estimates;
+
+  private PlanActuals(OperatorMetricsStore.JobMetrics metrics, Map<RelNode, double[]> estimates) {
     this.metrics = metrics;
+    this.estimates = estimates;
     for (OperatorMetricsStore.Operator op : metrics.operators.values()) {
       int id = execId(op.name);
       if (id >= 0) {
@@ -52,13 +55,18 @@ final class PlanActuals {
     }
   }
 
+  /**
+   * Maps a job's metrics to its optimized plan.
+   *
+   * @param estimates per physical node (by identity): the planner's row estimate and Flink's own
+   */
   static FlinkPlanNode map(RelNode root, ExecGraph graph,
-      OperatorMetricsStore.JobMetrics metrics) {
+      OperatorMetricsStore.JobMetrics metrics, Map<RelNode, double[]> estimates) {
     if (graph.roots().size() != 1) {
       throw new IllegalStateException("expected one sink in the compiled plan, got "
           + graph.roots().size());
     }
-    PlanActuals p = new PlanActuals(metrics);
+    PlanActuals p = new PlanActuals(metrics, estimates);
     p.match(root, graph.roots().get(0));
     return p.build(root);
   }
@@ -110,8 +118,9 @@ final class PlanActuals {
       collect(rel, input, children, folded);
     }
     ExecGraph.Node exec = execOf.get(rel);
-    return new FlinkPlanNode(rel, scopes.resolve(rel), exec.id(), rows(exec), selfMillis(exec),
-        false, folded, children);
+    double[] estimate = estimates.getOrDefault(rel, new double[] {Double.NaN, Double.NaN});
+    return new FlinkPlanNode(rel, scopes.resolve(rel), exec.id(), estimate[0], estimate[1],
+        rows(exec), selfMillis(exec), false, folded, children);
   }
 
   private void collect(RelNode kept, RelNode input, List<FlinkPlanNode> children,

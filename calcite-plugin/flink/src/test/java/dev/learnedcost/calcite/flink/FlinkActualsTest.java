@@ -2,11 +2,13 @@ package dev.learnedcost.calcite.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.learnedcost.engine.OperatorScope;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.flink.table.api.TableEnvironment;
@@ -84,11 +86,38 @@ class FlinkActualsTest {
     assertThat(n.get(3).folded()).extracting(RelNode::getRelTypeName)
         .containsExactly("BatchPhysicalExchange", "BatchPhysicalExchange");
     assertThat(n).noneMatch(FlinkPlanNode::truncated);
+    // Estimates as the planner left them: no statistics, so Flink's 1e8 per scan; no correction,
+    // so the planned rows are Flink's.
+    assertThat(n.get(7).flinkRows()).isEqualTo(1.0e8);
+    assertThat(n).allSatisfy(node ->
+        assertThat(node.plannedRows()).as("%s", node).isEqualTo(node.flinkRows()));
     // Busy time is per task: the dim scan runs alone in its task; the join shares its task with
     // the calc above it (operator chaining).
     assertThat(n.get(8).selfMillis()).as(run.explain()).isGreaterThanOrEqualTo(0);
     assertThat(n.get(3).selfMillis()).as(run.explain()).isNaN();
     assertThat(run.executionNanos()).isPositive();
+  }
+
+  @Test
+  void run_broadcastJoin_countsTheBroadcastTableOnce() throws Exception {
+    TableEnvironment t = TestTables.environment(dir);
+    FlinkInstallation lora = LoraFlink.install(t, new FlinkPlannerTest.TableRows(Map.of(
+        "fact", (double) TestTables.FACT_ROWS, "dim", (double) TestTables.DIM_ROWS)));
+    FlinkExecution run = lora.run("INSERT INTO sink SELECT d.name, COUNT(*) FROM fact f "
+        + "JOIN dim d ON f.k = d.k GROUP BY d.name");
+
+    FlinkPlanNode join = run.nodes().stream()
+        .filter(n -> n.rel().getRelTypeName().equals("BatchPhysicalHashJoin")).findFirst()
+        .orElseThrow(() -> new AssertionError(run.explain()));
+    assertThat(PlanActuals.description(join.rel())).contains("isBroadcast=[true]");
+    // Both subtasks receive all 10 dim rows; the scan produced them once.
+    assertThat(join.children()).extracting(FlinkPlanNode::actualRows).as(run.explain())
+        .containsExactly((long) TestTables.FACT_ROWS, (long) TestTables.DIM_ROWS);
+    assertThat(join.actualRows()).isEqualTo(TestTables.FACT_ROWS);
+    // The corrected scan estimate is what the planner used; Flink's own stays 1e8.
+    FlinkPlanNode dimScan = join.children().get(1);
+    assertThat(dimScan.plannedRows()).isCloseTo(TestTables.DIM_ROWS, within(1e-6));
+    assertThat(dimScan.flinkRows()).isEqualTo(1.0e8);
   }
 
   @Test
