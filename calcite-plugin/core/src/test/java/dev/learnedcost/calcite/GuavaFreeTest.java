@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -35,14 +37,23 @@ class GuavaFreeTest {
   @Test
   void classFiles_outsidePlainCalciteInstallPaths_referenceNoGuava()
       throws IOException, URISyntaxException {
-    Path classes = Path.of(
+    Path location = Path.of(
         ScopeResolver.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    List<String> offenders;
+    if (Files.isDirectory(location)) {
+      check(location);
+    } else {
+      try (FileSystem jar = FileSystems.newFileSystem(location)) {
+        check(jar.getPath("/"));
+      }
+    }
+  }
+
+  private static void check(Path classes) throws IOException {
     List<Path> files;
     try (Stream<Path> s = Files.walk(classes)) {
       files = s.filter(p -> p.toString().endsWith(".class")).toList();
     }
-    offenders = files.stream()
+    List<String> offenders = files.stream()
         .filter(p -> !CALCITE_ONLY.contains(outerClass(classes, p)))
         .filter(GuavaFreeTest::mentionsGuava)
         .map(p -> classes.relativize(p).toString())
@@ -57,6 +68,9 @@ class GuavaFreeTest {
 
   private static String outerClass(Path root, Path classFile) {
     String name = root.relativize(classFile).toString().replace('\\', '/');
+    if (name.startsWith("/")) {
+      name = name.substring(1);
+    }
     name = name.substring(0, name.length() - ".class".length());
     int nested = name.indexOf('$');
     return nested < 0 ? name : name.substring(0, nested);
