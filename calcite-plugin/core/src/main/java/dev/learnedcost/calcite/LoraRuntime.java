@@ -4,6 +4,7 @@ import dev.learnedcost.calcite.internal.Binding;
 import dev.learnedcost.calcite.internal.CalciteMetadata;
 import dev.learnedcost.calcite.internal.LearnedModel;
 import dev.learnedcost.calcite.internal.LoraCostFactory;
+import dev.learnedcost.calcite.internal.ScopeResolver;
 import dev.learnedcost.calcite.internal.guard.QueryFingerprint;
 import dev.learnedcost.calcite.internal.guard.RegressionGuard;
 import dev.learnedcost.calcite.internal.learn.Learner;
@@ -33,7 +34,6 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCostFactory;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -211,17 +211,7 @@ public final class LoraRuntime implements AutoCloseable {
     Objects.requireNonNull(frameworkConfig, "frameworkConfig");
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    List<Program> wrapped = new ArrayList<>();
-    for (Program p : frameworkConfig.getPrograms()) {
-      wrapped.add(program(mode, p));
-    }
-    if (wrapped.isEmpty()) {
-      wrapped.add(program(mode, Programs.standard()));
-    }
-    return Frameworks.newConfigBuilder(frameworkConfig)
-        .costFactory(LoraCostFactory.INSTANCE)
-        .programs(wrapped)
-        .build();
+    return FrameworksInstall.configure(this, frameworkConfig, mode);
   }
 
   /**
@@ -393,6 +383,48 @@ public final class LoraRuntime implements AutoCloseable {
   public PlanTrace trace(RelNode root, LoraMode mode) {
     Objects.requireNonNull(root, "root");
     return Tracer.trace(root, binding(mode));
+  }
+
+  /**
+   * Traces a plan of an engine with its own metadata (engine adapters, such as Flink's): as
+   * {@link #trace(RelNode, LoraMode)}, with the engine's queries; the engine's handlers must take
+   * their factors from {@link #engineCorrections(LoraMode)} in the same mode.
+   */
+  public PlanTrace trace(RelNode root, LoraMode mode, EngineMetadata engine) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(engine, "engine");
+    return Tracer.trace(root, binding(mode), engine);
+  }
+
+  /**
+   * Returns the learned corrections in {@code mode} for an engine's own metadata handlers (engine
+   * adapters): the engine's estimate times the factor. They follow this runtime's guard (factor
+   * 1 while a query on the calling thread plans stock) and record into traces.
+   */
+  public EngineCorrections engineCorrections(LoraMode mode) {
+    return new EngineCorrections(this, Objects.requireNonNull(mode, "mode"));
+  }
+
+  /**
+   * Returns the scope whose adapter corrects {@code rel} (through the built-in table, the name
+   * patterns and the {@link ScopeMapping} services on the class path), or null when none does.
+   */
+  public static @Nullable OperatorScope scopeOf(RelNode rel) {
+    Objects.requireNonNull(rel, "rel");
+    // As the model's corrected scope: the nodes inside a JDBC fragment are corrected at the
+    // converter above them.
+    return rel.getConvention() instanceof org.apache.calcite.adapter.jdbc.JdbcConvention
+        ? null : ScopeResolver.standard().resolve(rel);
+  }
+
+  /**
+   * Returns how the built-in rules decide the scope of a node class, ignoring the
+   * {@link ScopeMapping} services: its scope or rule and where the decision comes from, such as
+   * {@code HashJoin (CORE_TABLE)} or {@code Aggregate (NAME_PATTERN)}. For engine adapters'
+   * tests and documentation of their node classes.
+   */
+  public static String builtInScopeRule(Class<? extends RelNode> type) {
+    return ScopeResolver.standard().decision(Objects.requireNonNull(type, "type")).toString();
   }
 
   /**

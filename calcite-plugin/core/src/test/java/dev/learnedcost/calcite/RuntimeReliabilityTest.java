@@ -475,7 +475,8 @@ class RuntimeReliabilityTest {
       assertThat(runtime.stats().saves()).isZero();
       assertThat(runtime.stats().processed()).isEqualTo(5);
     }
-    String log = Files.readString(Path.of("target", "test-log.txt"));
+    String log = Files.readString(Path.of(System.getProperty("org.slf4j.simpleLogger.logFile",
+        "target/test-log.txt")));
     long lines = log.lines()
         .filter(l -> l.contains("saving the learned state to " + file + " failed")).count();
     assertThat(lines).as("ERROR lines for six failed saves (five and the close)").isEqualTo(1);
