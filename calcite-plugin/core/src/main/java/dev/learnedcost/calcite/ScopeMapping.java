@@ -30,4 +30,38 @@ public interface ScopeMapping {
   default boolean hasNoScope(RelNode rel) {
     return false;
   }
+
+  /**
+   * Returns the grouping of {@code rel} when it is an aggregation that is not a Calcite
+   * {@link org.apache.calcite.rel.core.Aggregate} (an engine's own aggregate node, such as Flink's
+   * batch hash and sort aggregates), so that the cost embedding gives it the features a Calcite
+   * {@code Aggregate} gets: the number of group keys, the number of aggregate calls and the names
+   * of the group-key columns. Null (the default) when {@code rel} is not such a node or this
+   * mapping does not know it; the next mapping is asked then. Asked only for nodes that are not
+   * Calcite joins, aggregates, filters, calcs or sorts.
+   */
+  default @Nullable AggregateShape aggregateShape(RelNode rel) {
+    return null;
+  }
+
+  /**
+   * The grouping of an engine's aggregate node ({@link #aggregateShape}).
+   *
+   * @param groupKeys the group keys as field indexes of the node's first input; not copied (a
+   *     zero-copy path for the planner's hot loop): do not modify it afterwards
+   * @param aggregateCalls the number of aggregate calls, {@code >= 0}
+   */
+  record AggregateShape(int[] groupKeys, int aggregateCalls) {
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException if {@code aggregateCalls} is negative
+     */
+    public AggregateShape {
+      java.util.Objects.requireNonNull(groupKeys, "groupKeys");
+      if (aggregateCalls < 0) {
+        throw new IllegalArgumentException("aggregateCalls must be >= 0, got " + aggregateCalls);
+      }
+    }
+  }
 }

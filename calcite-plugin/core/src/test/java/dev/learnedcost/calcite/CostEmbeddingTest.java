@@ -158,6 +158,48 @@ class CostEmbeddingTest {
     assertThat(x[CostEmbedding.PREDICATE_TERMS]).isEqualTo(0.5f); // one term: 0.5 * log2(2)
   }
 
+  /**
+   * An engine's own aggregate node that is not a Calcite {@code Aggregate} (Flink's batch
+   * aggregates) gets the features of one through {@link ScopeMapping#aggregateShape}: here a
+   * two-column projection that a mapping declares an aggregate embeds exactly as the Calcite
+   * aggregate with the same group key and call count.
+   */
+  @Test
+  void embed_engineAggregate_getsTheFeaturesOfACalciteAggregateThroughTheMapping() {
+    RelBuilder rb = TpchH2.relBuilder().scan("CUSTOMER");
+    int nationKey = rb.field("C_NATIONKEY").getIndex();
+    RelNode aggregate = rb.aggregate(rb.groupKey("C_NATIONKEY"), rb.countStar("C")).build();
+    RelBuilder pb = TpchH2.relBuilder().scan("CUSTOMER");
+    RelNode engineAggregate = pb.project(pb.field("C_NATIONKEY"), pb.field("C_CUSTKEY")).build();
+    ScopeMapping mapping = new ScopeMapping() {
+      @Override
+      public dev.learnedcost.engine.OperatorScope scopeOf(RelNode rel) {
+        return null;
+      }
+
+      @Override
+      public AggregateShape aggregateShape(RelNode rel) {
+        return rel == engineAggregate ? new AggregateShape(new int[] {nationKey}, 1) : null;
+      }
+    };
+    CostEmbedding withMapping = new CostEmbedding(64, false,
+        dev.learnedcost.calcite.internal.ScopeResolver.withMappings(java.util.List.of(mapping)));
+    float[] calcite = new float[64];
+    float[] engine = new float[64];
+    float[] unmapped = new float[64];
+    withMapping.embed(aggregate, aggregate.getCluster().getMetadataQuery(), 25, calcite);
+    withMapping.embed(engineAggregate, engineAggregate.getCluster().getMetadataQuery(), 25,
+        engine);
+    embedding.embed(engineAggregate, engineAggregate.getCluster().getMetadataQuery(), 25,
+        unmapped);
+
+    assertThat(engine).containsExactly(calcite);
+    assertThat(calcite[CostEmbedding.KEYS]).isEqualTo(0.5f);
+    assertThat(calcite[CostEmbedding.AGG_CALLS]).isEqualTo(0.5f);
+    assertThat(unmapped[CostEmbedding.KEYS]).isZero();
+    assertThat(unmapped[CostEmbedding.AGG_CALLS]).isZero();
+  }
+
   @Test
   void embed_wrongLength_throwsNamingLengths() {
     RelNode scan = TpchH2.relBuilder().scan("NATION").build();

@@ -1,5 +1,6 @@
 package dev.learnedcost.calcite.internal;
 
+import dev.learnedcost.calcite.ScopeMapping;
 import java.util.List;
 import org.apache.calcite.plan.hep.HepRelVertex;
 import org.apache.calcite.plan.volcano.RelSubset;
@@ -46,6 +47,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *  9   INPUTS            0.5 * number of inputs
  * 10   KEYS              0.5 * log2(1 + keys): join equalities, group keys, sort keys
  * 11   AGG_CALLS         0.5 * log2(1 + aggregate calls)
+ *                        (group keys and calls of a Calcite Aggregate, or of an engine's own
+ *                        aggregate node from ScopeMapping.aggregateShape, such as Flink's)
  * 12   PREDICATE_TERMS   0.5 * log2(1 + conjuncts of the filter or join condition)
  * 13   FETCH             0.5 * log10(1 + fetch + offset) when a literal fetch is set, else 0
  * 14   JOIN_TYPE         inner 0, left/right 0.5, full 1, semi -0.5, anti -1; 0 for non-joins
@@ -53,6 +56,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * 16.. IDENTITY          signed feature hashing, 2 per token: qualified table names (of a scan,
  *                        or of the scan under a converter such as JdbcToEnumerableConverter),
  *                        the names of the columns in filter and join conditions, group keys
+ *                        (an engine aggregate's too)
  *                        and sort keys, and one token per equality of a column with literals
  *                        (column and values: {@code cu_segment = 'RETAIL'}, an IN list); the
  *                        filters of a fragment pushed under a converter count as the
@@ -146,6 +150,7 @@ public final class CostEmbedding {
   private final int dim;
   private final int buckets;
   private final boolean biasOnly;
+  private final ScopeResolver resolver;
 
   /**
    * Creates an embedding of {@code dim} dimensions.
@@ -163,6 +168,16 @@ public final class CostEmbedding {
    * @throws IllegalArgumentException unless {@code dim} is in 32..256
    */
   public CostEmbedding(int dim, boolean biasOnly) {
+    this(dim, biasOnly, ScopeResolver.standard());
+  }
+
+  /**
+   * Creates an embedding whose engine aggregates (nodes that are not Calcite {@link Aggregate}s)
+   * get their group keys from {@code resolver}'s {@link ScopeMapping} services.
+   *
+   * @throws IllegalArgumentException unless {@code dim} is in 32..256
+   */
+  public CostEmbedding(int dim, boolean biasOnly, ScopeResolver resolver) {
     if (dim < MIN_DIM || dim > MAX_DIM) {
       throw new IllegalArgumentException(
           "dim must be in " + MIN_DIM + ".." + MAX_DIM + ", got " + dim);
@@ -170,6 +185,7 @@ public final class CostEmbedding {
     this.dim = dim;
     this.buckets = dim - IDENTITY_START;
     this.biasOnly = biasOnly;
+    this.resolver = java.util.Objects.requireNonNull(resolver, "resolver");
   }
 
   /** Returns the dimension. */
@@ -266,8 +282,30 @@ public final class CostEmbedding {
       out[FETCH] = fetch(sort.offset, sort.fetch);
     } else if (rel instanceof org.apache.calcite.adapter.enumerable.EnumerableLimit limit) {
       out[FETCH] = fetch(limit.offset, limit.fetch);
+    } else if (n > 0) {
+      embedEngineAggregate(rel, out);
     }
     tables(rel, out, 0);
+  }
+
+  /**
+   * The features of an {@link Aggregate} for an engine's own aggregate node that is not one
+   * (Flink's batch aggregates), from the {@link ScopeMapping#aggregateShape} services.
+   */
+  private void embedEngineAggregate(RelNode rel, float[] out) {
+    ScopeMapping.AggregateShape shape = resolver.aggregateShape(rel);
+    if (shape == null) {
+      return;
+    }
+    int[] keys = shape.groupKeys();
+    out[KEYS] = halfLog2(keys.length);
+    out[AGG_CALLS] = halfLog2(shape.aggregateCalls());
+    List<RelDataTypeField> fields = rel.getInput(0).getRowType().getFieldList();
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] >= 0 && keys[i] < fields.size()) {
+        token(out, COLUMN_SALT, fields.get(keys[i]).getName().hashCode());
+      }
+    }
   }
 
   private void embedJoin(Join join, float[] out) {

@@ -76,7 +76,7 @@ public final class LearnedModel {
       throw new IllegalArgumentException("adapter dim (" + lora.dim()
           + ") must equal the configuration's dim (" + config.dim() + ")");
     }
-    this.embedding = new CostEmbedding(config.dim(), config.biasOnly());
+    this.embedding = new CostEmbedding(config.dim(), config.biasOnly(), resolver);
     lora.setCategoryFallback(config.categoryFallback());
     int dim = config.dim();
     this.buffers = ThreadLocal.withInitial(() -> new float[][] {new float[dim], new float[dim]});

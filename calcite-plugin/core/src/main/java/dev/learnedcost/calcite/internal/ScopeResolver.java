@@ -183,6 +183,20 @@ public final class ScopeResolver {
     }
   }
 
+  /**
+   * Returns the grouping of an engine's aggregate node that is not a Calcite {@link Aggregate}
+   * ({@link ScopeMapping#aggregateShape}): the first mapping's non-null answer, or null.
+   */
+  public ScopeMapping.@Nullable AggregateShape aggregateShape(RelNode rel) {
+    for (ScopeMapping m : mappings) {
+      ScopeMapping.AggregateShape shape = m.aggregateShape(rel);
+      if (shape != null) {
+        return shape;
+      }
+    }
+    return null;
+  }
+
   /** Returns the class-level decision of the built-in rules (services are not asked). */
   public Decision decision(Class<? extends RelNode> type) {
     return decisions.get(type);

@@ -1,23 +1,23 @@
 package dev.learnedcost.calcite.flink;
 
+import dev.learnedcost.calcite.EngineCorrections;
+import java.util.Objects;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
 /**
- * The factors by which the plugin's handlers multiply Flink's own estimates, node by node.
+ * The factors by which {@link FlinkMdRowCount} and {@link FlinkMdNonCumulativeCost} multiply
+ * Flink's own estimates, node by node: a runtime's {@link EngineCorrections} in production
+ * ({@link #of}), a recording or fixed correction in this module's tests.
  *
- * <p>Called by {@link FlinkMdRowCount} and {@link FlinkMdNonCumulativeCost} inside Flink's
- * planner, for every node of a corrected class whose metadata the planner asks for (results are
- * cached per query by Calcite). {@code mq} is the planner's metadata query: asking it about the
- * node's inputs returns their corrected estimates. A factor must be finite and positive; any
- * other value, or an exception, makes the handler answer Flink's estimate unchanged (counted and
- * logged once, see {@link FlinkMetadata#fallbacks()}).
- *
- * <p>This is the seam where the learned runtime plugs in: a correction that embeds the node,
- * runs its scope's adapter and returns {@code exp(delta)}.
+ * <p>Called inside Flink's planner for every node of a corrected class whose metadata the planner
+ * asks for (results are cached per query by Calcite). {@code mq} is the planner's metadata
+ * query: asking it about the node's inputs returns their corrected estimates. A factor must be
+ * finite and positive; any other value, or an exception, makes the handler answer Flink's
+ * estimate unchanged (counted and logged once, see {@link FlinkMetadata#fallbacks()}).
  */
-public interface FlinkCorrection {
+interface FlinkCorrection {
   /** No correction: every factor is 1, so the planner sees exactly Flink's estimates. */
   FlinkCorrection NONE = new FlinkCorrection() {
     @Override
@@ -35,6 +35,27 @@ public interface FlinkCorrection {
       return "FlinkCorrection.NONE";
     }
   };
+
+  /** The learned runtime's factors in one mode (they follow its regression guard). */
+  static FlinkCorrection of(EngineCorrections corrections) {
+    Objects.requireNonNull(corrections, "corrections");
+    return new FlinkCorrection() {
+      @Override
+      public double rowCountFactor(RelNode rel, RelMetadataQuery mq, double baseRows) {
+        return corrections.rowFactor(rel, mq, baseRows);
+      }
+
+      @Override
+      public double costFactor(RelNode rel, RelMetadataQuery mq, RelOptCost baseCost) {
+        return corrections.costFactor(rel, mq, baseCost);
+      }
+
+      @Override
+      public String toString() {
+        return corrections.toString();
+      }
+    };
+  }
 
   /**
    * Returns the factor for {@code rel}'s row count.

@@ -1,25 +1,33 @@
 package dev.learnedcost.calcite.flink;
 
+import dev.learnedcost.calcite.ExecutedPlan;
+import dev.learnedcost.calcite.PlanChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * One statement run by {@link FlinkInstallation#run}: the job, its times and its executed plan.
+ * One statement run by {@link FlinkInstallation#run}: the job, its times, the regression guard's
+ * choice and its executed plan, as Flink's metrics measured it and as the runtime learns from it.
  *
  * @param sql the statement
  * @param jobId the Flink job id
  * @param planningNanos time to parse, optimize and compile the plan
  * @param executionNanos time from submitting the job until it finished
- * @param root the executed plan (the sink at the top)
+ * @param choice how the regression guard had the statement planned
+ * @param root the executed plan (the sink at the top), node by node as Flink ran it
+ * @param executed what was handed to {@code runtime.learn}: the same nodes with the planner's
+ *     beliefs; {@link ExecutedPlan#explain()} is EXPLAIN ANALYZE
  */
 public record FlinkExecution(String sql, String jobId, long planningNanos, long executionNanos,
-    FlinkPlanNode root) {
+    PlanChoice choice, FlinkPlanNode root, ExecutedPlan executed) {
   /** Creates an execution. */
   public FlinkExecution {
     Objects.requireNonNull(sql, "sql");
     Objects.requireNonNull(jobId, "jobId");
+    Objects.requireNonNull(choice, "choice");
     Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(executed, "executed");
   }
 
   /** Every node of the plan, parents before children (pre-order). */
@@ -36,7 +44,7 @@ public record FlinkExecution(String sql, String jobId, long planningNanos, long 
     }
   }
 
-  /** The plan as indented text, one node a line. */
+  /** The plan as indented text, one node a line, with Flink's measurements. */
   public String explain() {
     StringBuilder sb = new StringBuilder();
     explain(root, 0, sb);

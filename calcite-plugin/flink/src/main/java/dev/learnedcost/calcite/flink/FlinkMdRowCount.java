@@ -6,7 +6,6 @@ import org.apache.calcite.rel.logical.LogicalAggregate;
 import org.apache.calcite.rel.logical.LogicalCalc;
 import org.apache.calcite.rel.logical.LogicalFilter;
 import org.apache.calcite.rel.logical.LogicalJoin;
-import org.apache.calcite.rel.logical.LogicalSort;
 import org.apache.calcite.rel.logical.LogicalTableScan;
 import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.metadata.MetadataDef;
@@ -15,18 +14,12 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.flink.table.planner.plan.nodes.logical.FlinkLogicalAggregate;
 import org.apache.flink.table.planner.plan.nodes.logical.FlinkLogicalCalc;
 import org.apache.flink.table.planner.plan.nodes.logical.FlinkLogicalJoin;
-import org.apache.flink.table.planner.plan.nodes.logical.FlinkLogicalSort;
 import org.apache.flink.table.planner.plan.nodes.logical.FlinkLogicalTableSourceScan;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalCalc;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalHashAggregate;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalHashJoin;
-import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalLimit;
-import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalLocalHashAggregate;
-import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalLocalSortAggregate;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalNestedLoopJoin;
-import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalSort;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalSortAggregate;
-import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalSortLimit;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalSortMergeJoin;
 import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalTableSourceScan;
 
@@ -38,12 +31,16 @@ import org.apache.flink.table.planner.plan.nodes.physical.batch.BatchPhysicalTab
  * Flink classes ({@code BatchPhysicalGroupAggregateBase}, {@code Rank}, {@code Expand}, ...):
  * a handler for Calcite's {@code Aggregate} or {@code RelNode} would never see Flink's nodes.
  * This handler therefore declares one method per concrete class it corrects, so that it wins
- * by specificity, not by chain order: Calcite's logical scan, filter, calc, join, aggregate and
- * sort (seen by the rewrite programs before Flink's logical phase, join reordering included),
- * their {@code FlinkLogical*} counterparts (whose row counts decide the physical choices, the
- * broadcast threshold among them) and the batch physical scan, calc, hash / sort-merge /
- * nested-loop joins, hash and sort aggregates (local and global), sort, sort-limit and limit.
- * Every other node keeps Flink's estimate.
+ * by specificity, not by chain order: Calcite's logical scan, filter, calc, join and aggregate
+ * (seen by the rewrite programs before Flink's logical phase, join reordering included), their
+ * {@code FlinkLogical*} counterparts (whose row counts decide the physical choices, the broadcast
+ * threshold among them) and the batch physical scan, calc, hash / sort-merge / nested-loop joins
+ * and global hash and sort aggregates.
+ *
+ * <p>As in the core's {@code LoraMdRowCount}, only nodes whose row count is an estimate are
+ * corrected: a calc without a condition (a projection), sorts and limits keep Flink's answer,
+ * which reads their corrected inputs; correcting them again would compound the correction.
+ * Local aggregates have no scope ({@link FlinkScopeMapping}) and keep Flink's estimate too.
  *
  * <p>The base is Flink's own answer ({@link FlinkMetadata#flinkRowCount()}), which Flink computes
  * over the inputs' estimates from the planner's query, that is over the corrected inputs. It is
@@ -88,9 +85,11 @@ public final class FlinkMdRowCount implements MetadataHandler<BuiltInMetadata.Ro
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a LogicalCalc, corrected. */
+  /** Flink's estimate for a LogicalCalc, corrected when it has a condition. */
   public Double getRowCount(LogicalCalc rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
+    return rel.getProgram().getCondition() == null
+        ? flink.getRowCount(rel, mq)
+        : corrected(rel, mq);
   }
 
   /** Flink's estimate for a LogicalJoin, corrected. */
@@ -103,19 +102,16 @@ public final class FlinkMdRowCount implements MetadataHandler<BuiltInMetadata.Ro
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a LogicalSort, corrected. */
-  public Double getRowCount(LogicalSort rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
   /** Flink's estimate for a FlinkLogicalTableSourceScan, corrected. */
   public Double getRowCount(FlinkLogicalTableSourceScan rel, RelMetadataQuery mq) {
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a FlinkLogicalCalc, corrected. */
+  /** Flink's estimate for a FlinkLogicalCalc, corrected when it has a condition. */
   public Double getRowCount(FlinkLogicalCalc rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
+    return rel.getProgram().getCondition() == null
+        ? flink.getRowCount(rel, mq)
+        : corrected(rel, mq);
   }
 
   /** Flink's estimate for a FlinkLogicalJoin, corrected. */
@@ -128,19 +124,16 @@ public final class FlinkMdRowCount implements MetadataHandler<BuiltInMetadata.Ro
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a FlinkLogicalSort, corrected. */
-  public Double getRowCount(FlinkLogicalSort rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
   /** Flink's estimate for a BatchPhysicalTableSourceScan, corrected. */
   public Double getRowCount(BatchPhysicalTableSourceScan rel, RelMetadataQuery mq) {
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a BatchPhysicalCalc, corrected. */
+  /** Flink's estimate for a BatchPhysicalCalc, corrected when it has a condition. */
   public Double getRowCount(BatchPhysicalCalc rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
+    return rel.getProgram().getCondition() == null
+        ? flink.getRowCount(rel, mq)
+        : corrected(rel, mq);
   }
 
   /** Flink's estimate for a BatchPhysicalHashJoin, corrected. */
@@ -168,28 +161,4 @@ public final class FlinkMdRowCount implements MetadataHandler<BuiltInMetadata.Ro
     return corrected(rel, mq);
   }
 
-  /** Flink's estimate for a BatchPhysicalLocalHashAggregate, corrected. */
-  public Double getRowCount(BatchPhysicalLocalHashAggregate rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
-  /** Flink's estimate for a BatchPhysicalLocalSortAggregate, corrected. */
-  public Double getRowCount(BatchPhysicalLocalSortAggregate rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
-  /** Flink's estimate for a BatchPhysicalSort, corrected. */
-  public Double getRowCount(BatchPhysicalSort rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
-  /** Flink's estimate for a BatchPhysicalSortLimit, corrected. */
-  public Double getRowCount(BatchPhysicalSortLimit rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
-
-  /** Flink's estimate for a BatchPhysicalLimit, corrected. */
-  public Double getRowCount(BatchPhysicalLimit rel, RelMetadataQuery mq) {
-    return corrected(rel, mq);
-  }
 }

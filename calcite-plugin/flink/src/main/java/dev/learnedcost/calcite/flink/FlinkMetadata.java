@@ -13,9 +13,9 @@ import org.apache.flink.table.planner.plan.metadata.FlinkDefaultRelMetadataProvi
  * Our metadata handlers for Flink, and Flink's own handlers that give their base estimates.
  *
  * <p>{@link #handlers} builds the row-count and cost handlers of one {@link FlinkCorrection};
- * {@link LoraFlink#install} chains them in front of Flink's provider. Build them once per
- * correction and reuse them: Calcite compiles a metadata dispatcher per distinct provider with
- * Janino, which a new provider per query would repeat.
+ * {@link LoraFlink#install} chains them in front of Flink's provider, once per installation:
+ * Calcite compiles a metadata dispatcher per distinct provider with Janino, which a new provider
+ * per query would repeat.
  */
 public final class FlinkMetadata {
   /**
@@ -40,7 +40,7 @@ public final class FlinkMetadata {
    * Returns the row-count and cost handlers that multiply Flink's estimates by
    * {@code correction}'s factors, as one provider without Flink's (for {@link LoraFlink#install}).
    */
-  public static RelMetadataProvider handlers(FlinkCorrection correction) {
+  static RelMetadataProvider handlers(FlinkCorrection correction) {
     Objects.requireNonNull(correction, "correction");
     return ChainedRelMetadataProvider.of(List.of(
         ReflectiveRelMetadataProvider.reflectiveSource(
@@ -49,6 +49,11 @@ public final class FlinkMetadata {
         ReflectiveRelMetadataProvider.reflectiveSource(
             new FlinkMdNonCumulativeCost(flinkNonCumulativeCost(), correction, FALLBACKS),
             BuiltInMetadata.NonCumulativeCost.Handler.class)));
+  }
+
+  /** Flink's own provider, compiled: its metadata queries give Flink's stock estimates. */
+  static JaninoRelMetadataProvider flinkProvider() {
+    return Flink.PROVIDER;
   }
 
   /** Flink's own row-count handler: the base of the row correction. */

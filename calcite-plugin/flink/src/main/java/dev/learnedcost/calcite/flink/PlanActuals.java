@@ -1,6 +1,9 @@
 package dev.learnedcost.calcite.flink;
 
+import dev.learnedcost.calcite.ExecutedNode;
 import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.NodeTrace;
+import dev.learnedcost.calcite.PlanTrace;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +71,42 @@ final class PlanActuals {
     PlanActuals p = new PlanActuals(metrics, estimates);
     p.match(root, graph.roots().get(0));
     return p.build(root);
+  }
+
+  /**
+   * The executed plan for the runtime: one {@link ExecutedNode} per kept node, with the trace of
+   * its physical node, its rows, its self time (NaN where Flink measures it only with other
+   * nodes) and its kept children in input order. A node Flink reported no rows for cannot be
+   * one: its parent then gets no children (the runtime's targets for the parent stay against
+   * its estimated inputs) and its subtree is not learned from. A sink without a counter of its
+   * own takes its input's rows, which is what it received.
+   *
+   * @throws IllegalStateException if the trace lacks a node of the plan
+   */
+  static ExecutedNode executed(FlinkPlanNode root, PlanTrace trace) {
+    if (!root.hasActualRows() && root.children().size() == 1
+        && root.children().get(0).hasActualRows()) {
+      FlinkPlanNode input = root.children().get(0);
+      return node(root, input.actualRows(), trace);
+    }
+    return node(root, Math.max(0, root.actualRows()), trace);
+  }
+
+  private static ExecutedNode node(FlinkPlanNode n, long rows, PlanTrace trace) {
+    List<ExecutedNode> children = new ArrayList<>(n.children().size());
+    for (FlinkPlanNode c : n.children()) {
+      if (!c.hasActualRows()) {
+        children = List.of();
+        break;
+      }
+      children.add(node(c, c.actualRows(), trace));
+    }
+    NodeTrace t = trace.of(n.rel());
+    if (t == null) {
+      throw new IllegalStateException("the trace has no node " + n.rel().getRelTypeName() + "#"
+          + n.rel().getId() + " of the executed plan");
+    }
+    return new ExecutedNode(t, rows, n.selfMillis(), n.truncated(), children);
   }
 
   /** The exec node id in an operator name: the last {@code [digits]}, or -1. */

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.engine.OperatorScope;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import java.util.Set;
 import org.apache.calcite.rel.RelNode;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,9 +29,17 @@ class FlinkActualsTest {
   @TempDir
   static Path dir;
 
+  static LoraRuntime runtime;
+
   @BeforeAll
   static void data() throws Exception {
     TestTables.write(dir);
+    runtime = TestTables.runtime();
+  }
+
+  @AfterAll
+  static void close() {
+    runtime.close();
   }
 
   /** The true rows of each step of the query, by brute force over the generated rows. */
@@ -63,7 +74,7 @@ class FlinkActualsTest {
   @Test
   void run_joinsFilterAggregate_rowsPerNodeAreTheTrueRows() throws Exception {
     TableEnvironment t = TestTables.environment(dir);
-    FlinkInstallation lora = LoraFlink.install(t, FlinkCorrection.NONE);
+    FlinkInstallation lora = LoraFlink.install(t, runtime, LoraMode.OFF);
     FlinkExecution run = lora.run("INSERT INTO sink SELECT d.name, COUNT(*) FROM fact f "
         + "JOIN dim d ON f.k = d.k JOIN tag g ON f.id = g.id WHERE f.v > 2 GROUP BY d.name");
     Truth truth = Truth.compute();
@@ -101,7 +112,7 @@ class FlinkActualsTest {
   @Test
   void run_broadcastJoin_countsTheBroadcastTableOnce() throws Exception {
     TableEnvironment t = TestTables.environment(dir);
-    FlinkInstallation lora = LoraFlink.install(t, new FlinkPlannerTest.TableRows(Map.of(
+    FlinkInstallation lora = LoraFlink.install(t, runtime, LoraMode.ON, new FlinkPlannerTest.TableRows(Map.of(
         "fact", (double) TestTables.FACT_ROWS, "dim", (double) TestTables.DIM_ROWS)));
     FlinkExecution run = lora.run("INSERT INTO sink SELECT d.name, COUNT(*) FROM fact f "
         + "JOIN dim d ON f.k = d.k GROUP BY d.name");
@@ -123,7 +134,7 @@ class FlinkActualsTest {
   @Test
   void run_twice_eachRunMeasuresItsOwnJob() throws Exception {
     TableEnvironment t = TestTables.environment(dir);
-    FlinkInstallation lora = LoraFlink.install(t, FlinkCorrection.NONE);
+    FlinkInstallation lora = LoraFlink.install(t, runtime, LoraMode.OFF);
     String sql = "INSERT INTO sink SELECT name, COUNT(*) FROM dim GROUP BY name";
     FlinkExecution first = lora.run(sql);
     FlinkExecution second = lora.run(sql);
@@ -138,7 +149,7 @@ class FlinkActualsTest {
   void run_withoutTheRequiredSettings_failsNamingTheSetting() {
     TableEnvironment t = TestTables.environment(dir);
     t.getConfig().set(FlinkSettings.MULTIPLE_INPUT, "true");
-    FlinkInstallation lora = LoraFlink.install(t, FlinkCorrection.NONE);
+    FlinkInstallation lora = LoraFlink.install(t, runtime, LoraMode.OFF);
 
     assertThatThrownBy(() -> lora.run("INSERT INTO sink SELECT name, 1 FROM dim"))
         .isInstanceOf(IllegalStateException.class)

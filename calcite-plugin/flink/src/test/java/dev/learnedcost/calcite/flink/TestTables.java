@@ -1,5 +1,6 @@
 package dev.learnedcost.calcite.flink;
 
+import dev.learnedcost.calcite.LoraRuntime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.TableEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.types.Row;
+import org.apache.flink.util.CloseableIterator;
 
 /**
  * Tiny generated tables as CSV files, and the batch TableEnvironments the Flink tests use.
@@ -28,6 +31,11 @@ final class TestTables {
   static final int TAG_ROWS = 300;
 
   private TestTables() {}
+
+  /** An in-memory runtime for Flink, learning synchronously (on the calling thread). */
+  static LoraRuntime runtime() {
+    return LoraRuntime.open(LoraFlink.configBuilder().synchronous(true).build());
+  }
 
   /** A MiniCluster of one task manager with two slots, reporting to our metrics reporter. */
   static MiniClusterExtension cluster() {
@@ -74,6 +82,29 @@ final class TestTables {
     writeTable(dir.resolve("tag"), tag);
   }
 
+  /**
+   * Writes {@code left(id INT, k INT)} and {@code right(id INT, k INT)} of {@code rows} rows
+   * each under {@code dir}, {@code k = id}: an equi-join of the two matches every row once,
+   * and a nested-loop join of them compares {@code rows^2} pairs.
+   */
+  static void writePair(Path dir, int rows) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < rows; i++) {
+      lines.add(i + "," + i);
+    }
+    writeTable(dir.resolve("lft"), lines);
+    writeTable(dir.resolve("rgt"), lines);
+  }
+
+  /** Declares the tables of {@link #writePair} and a sink {@code pair_sink(c BIGINT)}. */
+  static void declarePair(TableEnvironment t, Path dir) {
+    for (String name : new String[] {"lft", "rgt"}) {
+      t.executeSql("CREATE TABLE " + name + " (id INT, k INT) WITH ('connector' = 'filesystem', "
+          + "'path' = '" + dir.resolve(name).toUri() + "', 'format' = 'csv')");
+    }
+    t.executeSql("CREATE TABLE pair_sink (c BIGINT) WITH ('connector' = 'blackhole')");
+  }
+
   private static void writeTable(Path tableDir, List<String> lines) throws IOException {
     Files.createDirectories(tableDir);
     Files.write(tableDir.resolve("part-0.csv"), lines);
@@ -81,7 +112,8 @@ final class TestTables {
 
   /**
    * A batch TableEnvironment at parallelism 2 with the pinned settings and the three tables
-   * plus a blackhole sink {@code sink(name STRING, c BIGINT)}.
+   * plus blackhole sinks {@code sink(name STRING, c BIGINT)} and
+   * {@code join_sink(id INT, name STRING)}.
    */
   static TableEnvironment environment(Path dir) {
     TableEnvironment t = TableEnvironment.create(EnvironmentSettings.inBatchMode());
@@ -94,6 +126,17 @@ final class TestTables {
     t.executeSql("CREATE TABLE tag (id INT, label STRING) WITH ('connector' = 'filesystem', "
         + "'path' = '" + dir.resolve("tag").toUri() + "', 'format' = 'csv')");
     t.executeSql("CREATE TABLE sink (name STRING, c BIGINT) WITH ('connector' = 'blackhole')");
+    t.executeSql("CREATE TABLE join_sink (id INT, name STRING) WITH ('connector' = 'blackhole')");
     return t;
+  }
+
+  /** The rows of a query, as sorted strings (its results compared as a multiset). */
+  static List<String> rows(TableEnvironment t, String sql) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (CloseableIterator<Row> it = t.executeSql(sql).collect()) {
+      it.forEachRemaining(r -> out.add(r.toString()));
+    }
+    out.sort(null);
+    return out;
   }
 }
