@@ -6,6 +6,8 @@ import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
+import dev.learnedcost.examples.report.CrossEngineCheck;
+import dev.learnedcost.examples.report.RoundResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;

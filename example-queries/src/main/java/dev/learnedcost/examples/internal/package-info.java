@@ -1,7 +1,7 @@
 /**
  * Internals of the H2 demo: table definitions, data generators, the bulk loader, the manifest
  * that makes a database reusable, SQL text scanning and value normalisation, and the demo's
- * runner and reports. Not API: anything
+ * runner. Not API: anything
  * here may change without notice.
  *
  * <p>Start reading at {@link dev.learnedcost.examples.internal.DatabaseBuilder}, which turns a
@@ -12,9 +12,6 @@
  * <p>The command-line demo ({@link dev.learnedcost.examples.Demo}) runs on
  * {@link dev.learnedcost.examples.internal.WorkloadRunner}: rounds of queries on
  * {@link dev.learnedcost.examples.run.EngineSession}s (H2, stock Calcite, learned Calcite),
- * results compared by {@link dev.learnedcost.examples.internal.CrossEngineCheck}, and printed or
- * written by {@link dev.learnedcost.examples.internal.ConsoleReport},
- * {@link dev.learnedcost.examples.internal.JsonReport} and
- * {@link dev.learnedcost.examples.internal.HtmlReport}.
+ * results compared and reported by the classes of {@link dev.learnedcost.examples.report}.
  */
 package dev.learnedcost.examples.internal;

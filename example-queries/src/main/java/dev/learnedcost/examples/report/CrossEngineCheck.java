@@ -1,4 +1,4 @@
-package dev.learnedcost.examples.internal;
+package dev.learnedcost.examples.report;
 
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.run.QueryRun;

@@ -1,4 +1,4 @@
-package dev.learnedcost.examples.internal;
+package dev.learnedcost.examples.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
