@@ -184,7 +184,17 @@ public final class FlinkInstallation {
     }
     RelNode root = captured.onlyRoot(sql);
     return new FlinkPlan(root, RelOptUtil.toString(root, SqlExplainLevel.EXPPLAN_ATTRIBUTES),
-        runtime.trace(root, mode, metadata));
+        trace(root));
+  }
+
+  /**
+   * Traces a Flink batch physical plan with this installation's corrections and mode: per node
+   * its scope, Flink's estimate, the model's correction and the learned estimate (in mode OFF
+   * and SHADOW, what the model would apply). The plan may come from another table environment
+   * (a stock plan, to see what the model thinks of it).
+   */
+  public PlanTrace trace(RelNode physicalRoot) {
+    return runtime.trace(Objects.requireNonNull(physicalRoot, "physicalRoot"), mode, metadata);
   }
 
   /** {@link #run(String, Duration)} without a timeout. */

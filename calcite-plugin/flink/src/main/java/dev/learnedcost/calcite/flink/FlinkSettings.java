@@ -29,18 +29,28 @@ public final class FlinkSettings {
    */
   public static final String MULTIPLE_INPUT = "table.optimizer.multiple-input-enabled";
 
+  /**
+   * Else Flink merges the scans of one table with different projections into one scan after
+   * optimization (its {@code ScanReuser}, in the optimizer's post-optimization step, after the
+   * last program step has seen the plan), and the executed graph has nodes the optimized plan
+   * does not.
+   */
+  public static final String REUSE_SOURCE = "table.optimizer.reuse-source-enabled";
+
   /** Every pinned setting and its value. */
   public static final Map<String, String> PINNED = Map.of(
       REPORT_STATISTICS, "false",
       ADAPTIVE_BROADCAST_JOIN, "none",
       ADAPTIVE_SKEWED_JOIN, "none",
       AUTO_PARALLELISM, "false",
-      MULTIPLE_INPUT, "false");
+      MULTIPLE_INPUT, "false",
+      REUSE_SOURCE, "false");
 
   /** The settings {@link FlinkInstallation#run} requires to map measured rows to plan nodes. */
   static final Map<String, String> REQUIRED_FOR_ACTUALS = Map.of(
       ADAPTIVE_SKEWED_JOIN, "none",
-      MULTIPLE_INPUT, "false");
+      MULTIPLE_INPUT, "false",
+      REUSE_SOURCE, "false");
 
   private FlinkSettings() {}
 
