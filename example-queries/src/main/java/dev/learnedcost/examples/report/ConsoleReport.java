@@ -23,7 +23,7 @@ public final class ConsoleReport {
     out.printf(Locale.ROOT, "%nRound %d of %d%n", round.round(), rounds);
     StringBuilder header = new StringBuilder(pad("query", nameWidth));
     for (Engine e : engines) {
-      header.append(String.format(Locale.ROOT, " %12s", e.label() + " ms"));
+      header.append(String.format(Locale.ROOT, " %" + width(e) + "s", e.label() + " ms"));
     }
     header.append("  plan changed  result check");
     out.println(header);
@@ -31,7 +31,7 @@ public final class ConsoleReport {
     for (RoundResult.Row row : round.rows()) {
       StringBuilder line = new StringBuilder(pad(label(row), nameWidth));
       for (Engine e : engines) {
-        line.append(String.format(Locale.ROOT, " %12s", cell(row.run(e))));
+        line.append(String.format(Locale.ROOT, " %" + width(e) + "s", cell(row.run(e))));
       }
       line.append("  ").append(pad(row.planChanged() == null ? "-"
           : row.planChanged() ? "yes" : "no", 12));
@@ -110,19 +110,18 @@ public final class ConsoleReport {
   public static void printSummary(PrintWriter out, RunSummary s, Set<Engine> engines) {
     out.printf(Locale.ROOT, "%nSummary%n");
     for (Engine e : engines) {
-      double total = switch (e) {
-        case H2 -> s.h2TotalMs();
-        case STOCK -> s.stockTotalMs();
-        case LEARNED -> s.learnedTotalMs();
-      };
-      out.printf(Locale.ROOT, "  %-8s total %10.1f ms (all rounds, completed queries)%n",
-          e.label(), total);
+      out.printf(Locale.ROOT, "  %-13s total %10.1f ms (all rounds, completed queries)%n",
+          e.label(), s.totalMs(e));
     }
-    if (engines.contains(Engine.STOCK) && engines.contains(Engine.LEARNED)) {
+    if (hasRole(engines, Engine.Role.STOCK) && hasRole(engines, Engine.Role.LEARNED)) {
       out.printf(Locale.ROOT, "  last round: stock %.1f ms, learned %.1f ms, speedup vs stock"
               + " %.2fx, regressions (learned > %.1fx stock) %d%n", s.lastRoundStockMs(),
           s.lastRoundLearnedMs(), s.speedupVsStock(), RunSummary.REGRESSION_FACTOR,
           s.regressions());
+    }
+    if (hasRole(engines, Engine.Role.BASELINE) && hasRole(engines, Engine.Role.LEARNED)) {
+      out.printf(Locale.ROOT, "  last round: baseline %.1f ms, speedup vs baseline %.2fx%n",
+          s.lastRoundBaselineMs(), s.speedupVsBaseline());
     }
     out.printf(Locale.ROOT, "  result mismatches %d, timeouts %d, failures %d%n",
         s.resultMismatches(), s.timeouts(), s.failures());
@@ -130,8 +129,18 @@ public final class ConsoleReport {
     out.flush();
   }
 
+  /** Returns whether one of {@code engines} plays {@code role}. */
+  static boolean hasRole(Set<Engine> engines, Engine.Role role) {
+    return engines.stream().anyMatch(e -> e.role() == role);
+  }
+
   static String label(RoundResult.Row row) {
     return row.dataset() + "/" + row.query();
+  }
+
+  /** The width of an engine's column: 12, or its label and " ms". */
+  private static int width(Engine e) {
+    return Math.max(12, e.label().length() + 3);
   }
 
   static String cell(QueryRun run) {

@@ -78,15 +78,22 @@ public final class HtmlReport {
     RunSummary s = c.summary();
     h.append("<h2>Summary</h2>\n<table><tr><th>measure</th><th>value</th></tr>\n");
     for (Engine e : c.engines()) {
-      row(h, e.label() + " total ms (all rounds)", ms(total(s, e)));
+      row(h, e.label() + " total ms (all rounds)", ms(s.totalMs(e)));
     }
-    if (c.engines().contains(Engine.STOCK) && c.engines().contains(Engine.LEARNED)) {
+    if (ConsoleReport.hasRole(c.engines(), Engine.Role.STOCK)
+        && ConsoleReport.hasRole(c.engines(), Engine.Role.LEARNED)) {
       row(h, "last round stock ms", ms(s.lastRoundStockMs()));
       row(h, "last round learned ms", ms(s.lastRoundLearnedMs()));
       row(h, "speedup vs stock (last round)",
           String.format(Locale.ROOT, "%.2fx", s.speedupVsStock()));
       row(h, "regressions (learned > " + RunSummary.REGRESSION_FACTOR + "x stock)",
           Integer.toString(s.regressions()));
+    }
+    if (ConsoleReport.hasRole(c.engines(), Engine.Role.BASELINE)
+        && ConsoleReport.hasRole(c.engines(), Engine.Role.LEARNED)) {
+      row(h, "last round baseline ms", ms(s.lastRoundBaselineMs()));
+      row(h, "speedup vs baseline (last round)",
+          String.format(Locale.ROOT, "%.2fx", s.speedupVsBaseline()));
     }
     row(h, "result mismatches", Integer.toString(s.resultMismatches()));
     row(h, "timeouts", Integer.toString(s.timeouts()));
@@ -252,14 +259,6 @@ public final class HtmlReport {
   private static void row(StringBuilder h, String name, String value) {
     h.append("<tr><td>").append(esc(name)).append("</td><td>").append(esc(value))
         .append("</td></tr>\n");
-  }
-
-  private static double total(RunSummary s, Engine e) {
-    return switch (e) {
-      case H2 -> s.h2TotalMs();
-      case STOCK -> s.stockTotalMs();
-      case LEARNED -> s.learnedTotalMs();
-    };
   }
 
   private static String ms(double v) {

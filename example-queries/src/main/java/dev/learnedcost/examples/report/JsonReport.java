@@ -78,6 +78,9 @@ public final class JsonReport {
     s.put("resultMismatches", summary.resultMismatches());
     s.put("timeouts", summary.timeouts());
     s.put("failures", summary.failures());
+    number(s, "baselineTotalMs", summary.baselineTotalMs());
+    number(s, "lastRoundBaselineMs", summary.lastRoundBaselineMs());
+    number(s, "speedupVsBaseline", summary.speedupVsBaseline());
     ArrayNode unreadable = s.putArray("unreadableQueries");
     loadFailures.forEach(unreadable::add);
     return root;

@@ -45,14 +45,24 @@ public record RoundResult(int round, List<Row> rows) {
     public QueryRun run(Engine engine) {
       return runs.get(engine);
     }
+
+    /** Returns the run of the engine playing {@code role}, or null if none ran. */
+    public QueryRun run(Engine.Role role) {
+      for (Engine e : Engine.values()) {
+        if (e.role() == role && runs.containsKey(e)) {
+          return runs.get(e);
+        }
+      }
+      return null;
+    }
   }
 
   /**
    * Stock and learned plans of a query whose plan changed.
    *
-   * @param stockPlan Calcite's EXPLAIN text of the stock plan
-   * @param learnedPlan Calcite's EXPLAIN text of the learned plan
-   * @param stockCorrections {@link dev.learnedcost.calcite.LoraExplain} printout of the stock plan
+   * @param stockPlan the EXPLAIN text of the stock plan (Calcite's, or Flink's physical plan)
+   * @param learnedPlan the EXPLAIN text of the learned plan
+   * @param stockCorrections the runtime's trace ({@code PlanTrace}) printout of the stock plan
    * @param learnedCorrections the same for the learned plan
    */
   public record PlanDiff(String stockPlan, String learnedPlan, String stockCorrections,

@@ -5,11 +5,13 @@ import dev.learnedcost.examples.run.QueryRun;
 import java.util.List;
 
 /**
- * Totals of a demo run.
+ * Totals of a demo run. Engines are summed by their {@link Engine.Role}: the stock engine is
+ * stock Calcite or stock Flink, the learned engine Calcite or Flink with the learned model, the
+ * baseline Flink with {@code ANALYZE TABLE} statistics (a run has one engine per role).
  *
  * @param h2TotalMs H2's milliseconds over every round, successful executions only
- * @param stockTotalMs the same for stock Calcite
- * @param learnedTotalMs the same for learned Calcite
+ * @param stockTotalMs the same for the stock engine
+ * @param learnedTotalMs the same for the learned engine
  * @param lastRoundStockMs stock milliseconds in the last round, over the queries that both
  *     stock and learned completed there
  * @param lastRoundLearnedMs learned milliseconds over the same queries
@@ -20,10 +22,16 @@ import java.util.List;
  * @param resultMismatches results that differed from the reference engine's, over all rounds
  * @param timeouts executions cancelled after the timeout
  * @param failures failed executions, failed EXPLAINs and query files that could not be read
+ * @param baselineTotalMs the baseline engine's milliseconds over every round (0 when none ran)
+ * @param lastRoundBaselineMs baseline milliseconds in the last round, over the queries that
+ *     both the baseline and the learned engine completed there
+ * @param speedupVsBaseline {@code lastRoundBaselineMs} over the learned milliseconds of the same
+ *     queries; NaN without a baseline
  */
 public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTotalMs,
     double lastRoundStockMs, double lastRoundLearnedMs, double speedupVsStock, int regressions,
-    int resultMismatches, int timeouts, int failures) {
+    int resultMismatches, int timeouts, int failures, double baselineTotalMs,
+    double lastRoundBaselineMs, double speedupVsBaseline) {
 
   /** Learned slower than stock by more than this factor counts as a regression. */
   public static final double REGRESSION_FACTOR = 1.2;
@@ -35,7 +43,7 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
    * @param loadFailures query files that could not be read
    */
   public static RunSummary of(List<RoundResult> rounds, int loadFailures) {
-    double[] totals = new double[Engine.values().length];
+    double[] totals = new double[Engine.Role.values().length];
     int mismatches = 0;
     int timeouts = 0;
     int failures = loadFailures;
@@ -45,7 +53,7 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
         failures += row.problems().size();
         for (QueryRun run : row.runs().values()) {
           switch (run.status()) {
-            case OK -> totals[run.engine().ordinal()] += run.ms();
+            case OK -> totals[run.engine().role().ordinal()] += run.ms();
             case TIMEOUT -> timeouts++;
             case FAILED -> failures++;
           }
@@ -56,10 +64,14 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
     double lastLearned = 0;
     int compared = 0;
     int regressions = 0;
+    double lastBaseline = 0;
+    double learnedBesideBaseline = 0;
+    int comparedToBaseline = 0;
     if (!rounds.isEmpty()) {
       for (RoundResult.Row row : rounds.get(rounds.size() - 1).rows()) {
-        QueryRun stock = row.run(Engine.STOCK);
-        QueryRun learned = row.run(Engine.LEARNED);
+        QueryRun stock = row.run(Engine.Role.STOCK);
+        QueryRun learned = row.run(Engine.Role.LEARNED);
+        QueryRun baseline = row.run(Engine.Role.BASELINE);
         if (stock != null && learned != null && stock.ok() && learned.ok()) {
           compared++;
           lastStock += stock.ms();
@@ -68,12 +80,30 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
             regressions++;
           }
         }
+        if (baseline != null && learned != null && baseline.ok() && learned.ok()) {
+          comparedToBaseline++;
+          lastBaseline += baseline.ms();
+          learnedBesideBaseline += learned.ms();
+        }
       }
     }
     double speedup = compared > 0 && lastLearned > 0 ? lastStock / lastLearned : Double.NaN;
-    return new RunSummary(totals[Engine.H2.ordinal()], totals[Engine.STOCK.ordinal()],
-        totals[Engine.LEARNED.ordinal()], lastStock, lastLearned, speedup, regressions,
-        mismatches, timeouts, failures);
+    double vsBaseline = comparedToBaseline > 0 && learnedBesideBaseline > 0
+        ? lastBaseline / learnedBesideBaseline : Double.NaN;
+    return new RunSummary(totals[Engine.Role.REFERENCE.ordinal()],
+        totals[Engine.Role.STOCK.ordinal()], totals[Engine.Role.LEARNED.ordinal()], lastStock,
+        lastLearned, speedup, regressions, mismatches, timeouts, failures,
+        totals[Engine.Role.BASELINE.ordinal()], lastBaseline, vsBaseline);
+  }
+
+  /** Returns the total of the engine's role (all rounds, completed executions). */
+  public double totalMs(Engine engine) {
+    return switch (engine.role()) {
+      case REFERENCE -> h2TotalMs;
+      case STOCK -> stockTotalMs;
+      case BASELINE -> baselineTotalMs;
+      case LEARNED -> learnedTotalMs;
+    };
   }
 
   /** Returns whether anything failed: a mismatch, a failure or a timeout. */

@@ -91,6 +91,7 @@ public final class EngineSession implements AutoCloseable {
   public EngineSession(Engine engine, DemoDatabase database, LoraRuntime runtime) {
     this.engine = Objects.requireNonNull(engine, "engine");
     this.database = Objects.requireNonNull(database, "database");
+    requireCalciteOrH2(engine);
     if (engine == Engine.LEARNED && runtime == null) {
       throw new IllegalArgumentException("the learned engine needs a runtime");
     }
@@ -123,11 +124,18 @@ public final class EngineSession implements AutoCloseable {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(database, "database");
     Objects.requireNonNull(driver, "driver");
-    if (kind == Engine.H2) {
+    if (kind != Engine.STOCK && kind != Engine.LEARNED) {
       throw new IllegalArgumentException("kind must be a Calcite engine (stock or learned), got "
           + kind.label());
     }
     return new EngineSession(kind, database, driver, runtime);
+  }
+
+  private static void requireCalciteOrH2(Engine engine) {
+    if (engine != Engine.H2 && engine != Engine.STOCK && engine != Engine.LEARNED) {
+      throw new IllegalArgumentException("engine must be h2, stock or learned, got "
+          + engine.label() + " (the Flink engines run in the example-queries/flink module)");
+    }
   }
 
   /** Returns the engine. */
@@ -149,6 +157,7 @@ public final class EngineSession implements AutoCloseable {
         case STOCK -> mount(new org.apache.calcite.jdbc.Driver()
             .connect("jdbc:calcite:", new Properties()));
         case LEARNED -> throw new IllegalStateException("the learned engine has a driver");
+        default -> throw new IllegalStateException("not an engine of this session: " + engine);
       };
     }
     return connection;
