@@ -130,10 +130,26 @@ public final class LoraDriver implements java.sql.Driver {
       // A connection the application never closes releases its runtime when collected.
       CLEANER.register(c, lease::release);
       return c;
-    } catch (SQLException | RuntimeException | Error e) {
+    } catch (SQLException | Error e) {
       lease.release();
       throw e;
+    } catch (RuntimeException e) {
+      lease.release();
+      // Calcite reports a model file it cannot load (a schema factory's error) as a
+      // RuntimeException; JDBC tools expect an SQLException, and the cause says what is wrong.
+      throw new SQLException(describe(e), e);
     }
+  }
+
+  /** The first and the innermost message of a failure's chain: what failed, and why. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String first = String.valueOf(e.getMessage());
+    String last = root.getMessage();
+    return root == e || last == null || first.contains(last) ? first : first + ": " + last;
   }
 
   private static LoraRuntime open(String name, LoraRuntimeConfig config) throws SQLException {
