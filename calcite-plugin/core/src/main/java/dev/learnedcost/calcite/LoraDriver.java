@@ -43,6 +43,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       {@code loraModel}): a JVM shutdown hook closes, and so saves, the runtime if
  *       connections are still open when the JVM exits; it is removed when the runtime closes.
  *       Set by the connection that opens the runtime.</li>
+ *   <li>{@code loraJmx}: {@code true} or {@code false} (default {@code true}): the runtime
+ *       registers its JMX MBeans, named by {@code loraName}, while it is open. Set by the
+ *       connection that opens the runtime.</li>
  * </ul>
  *
  * <h2>One runtime per name, counted by connections</h2>
@@ -71,6 +74,8 @@ public final class LoraDriver implements java.sql.Driver {
   public static final String SAVE_EVERY_PROPERTY = "loraSaveEvery";
   /** Property: whether a shutdown hook saves the runtime at JVM exit. */
   public static final String SAVE_ON_EXIT_PROPERTY = "loraSaveOnExit";
+  /** Property: whether the runtime registers its JMX MBeans. */
+  public static final String JMX_PROPERTY = "loraJmx";
   /** Default of {@value #SAVE_EVERY_PROPERTY}. */
   public static final int DEFAULT_SAVE_EVERY = LoraRuntimeConfig.DEFAULT_SAVE_EVERY;
 
@@ -104,6 +109,7 @@ public final class LoraDriver implements java.sql.Driver {
     int saveEvery = parseSaveEvery((String) props.remove(SAVE_EVERY_PROPERTY));
     boolean saveOnExit = parseBoolean(SAVE_ON_EXIT_PROPERTY,
         (String) props.remove(SAVE_ON_EXIT_PROPERTY), path != null);
+    boolean jmx = parseBoolean(JMX_PROPERTY, (String) props.remove(JMX_PROPERTY), true);
     LoraMode mode;
     try {
       mode = modeText == null ? LoraMode.ON : LoraMode.parse(modeText);
@@ -116,8 +122,8 @@ public final class LoraDriver implements java.sql.Driver {
     }
     LoraRuntimeConfig config;
     try {
-      config = LoraRuntimeConfig.builder().stateFile(file).saveEvery(saveEvery)
-          .saveOnShutdown(saveOnExit && file != null).build();
+      config = LoraRuntimeConfig.builder().name(name).jmxEnabled(jmx).stateFile(file)
+          .saveEvery(saveEvery).saveOnShutdown(saveOnExit && file != null).build();
     } catch (IllegalArgumentException e) {
       throw new SQLException(e.getMessage(), e);
     }
@@ -242,7 +248,7 @@ public final class LoraDriver implements java.sql.Driver {
   @Override
   public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
     String[] names = {MODEL_PROPERTY, MODE_PROPERTY, NAME_PROPERTY, LEARN_PROPERTY,
-        SAVE_EVERY_PROPERTY, SAVE_ON_EXIT_PROPERTY};
+        SAVE_EVERY_PROPERTY, SAVE_ON_EXIT_PROPERTY, JMX_PROPERTY};
     DriverPropertyInfo[] out = new DriverPropertyInfo[names.length];
     for (int i = 0; i < names.length; i++) {
       out[i] = new DriverPropertyInfo(names[i],
