@@ -49,7 +49,7 @@ class LoraJdbcSchemaFactoryTest {
   void scanPushdown_databaseRunsScansAndFilters_calciteJoinsAndAggregates() throws Exception {
     Path model = model("scan_model.json", "\"pushdown\": \"scan\"");
     try (Connection c = connect(model, "schema-factory-scan")) {
-      String plan = explain(c, JOIN);
+      String plan = TpchH2.plan(c, JOIN);
       assertThat(plan).contains("JdbcToEnumerableConverter").doesNotContain("JdbcJoin")
           .doesNotContain("JdbcAggregate").containsPattern("Enumerable\\w*Join");
       assertThat(rows(c, JOIN)).isEqualTo(h2Rows(JOIN));
@@ -60,7 +60,8 @@ class LoraJdbcSchemaFactoryTest {
   void defaultPushdown_isScan() throws Exception {
     Path model = model("default_model.json", null);
     try (Connection c = connect(model, "schema-factory-default")) {
-      assertThat(explain(c, JOIN)).doesNotContain("JdbcJoin").containsPattern("Enumerable\\w*Join");
+      assertThat(TpchH2.plan(c, JOIN)).doesNotContain("JdbcJoin")
+          .containsPattern("Enumerable\\w*Join");
     }
   }
 
@@ -68,9 +69,29 @@ class LoraJdbcSchemaFactoryTest {
   void fullPushdown_databaseRunsTheJoin() throws Exception {
     Path model = model("full_model.json", "\"pushdown\": \"full\"");
     try (Connection c = connect(model, "schema-factory-full")) {
-      String plan = explain(c, JOIN);
+      String plan = TpchH2.plan(c, JOIN);
       assertThat(plan).contains("JdbcJoin").doesNotContainPattern("Enumerable\\w*Join");
       assertThat(rows(c, JOIN)).isEqualTo(h2Rows(JOIN));
+    }
+  }
+
+  @Test
+  void readmeModelFile_withTheTestDatabase_connectsScanOnly() throws Exception {
+    String readme = Files.readString(Path.of("README.md"));
+    int section = readme.indexOf("### Calcite model files");
+    int from = readme.indexOf("```json\n", section) + "```json\n".length();
+    int to = readme.indexOf("```", from);
+    assertThat(section).as("README section on model files").isPositive();
+    String json = readme.substring(from, to);
+    assertThat(json).contains("\"factory\": \"" + LoraJdbcSchemaFactory.class.getName() + "\"",
+        "\"jdbcUrl\": \"jdbc:h2:/var/lib/shop/shop\"");
+    Path model = Files.writeString(dir.resolve("readme_model.json"),
+        json.replace("jdbc:h2:/var/lib/shop/shop", H2_URL));
+    try (Connection c = connect(model, "schema-factory-readme")) {
+      assertThat(TpchH2.plan(c, JOIN)).doesNotContain("JdbcJoin")
+          .contains("JdbcToEnumerableConverter");
+      assertThat(rows(c, JOIN)).isEqualTo(h2Rows(JOIN));
+      assertThat(rows(c, JOIN.replace(" fact ", " shop.fact "))).isEqualTo(h2Rows(JOIN));
     }
   }
 
@@ -188,17 +209,6 @@ class LoraJdbcSchemaFactoryTest {
 
   private static Connection connect(Path model, String name) throws SQLException {
     return DriverManager.getConnection("jdbc:calcite-lora:model=" + model + ";loraName=" + name);
-  }
-
-  private static String explain(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("explain plan for " + sql)) {
-      StringBuilder b = new StringBuilder();
-      while (rs.next()) {
-        b.append(rs.getString(1));
-      }
-      return b.toString();
-    }
   }
 
   private static List<String> h2Rows(String sql) throws SQLException {

@@ -128,19 +128,25 @@ class LoraStateFileTest {
     }
   }
 
-  @Test
-  void save_whileARuntimeHoldsTheFile_isRefused_andWritesNothing() throws Exception {
-    Path file = dir.resolve("held.lcfs");
+  /** A learned file, opened by the tool with one scope reset (not saved). */
+  private static LoraStateFile learnedAndEdited(Path file) throws Exception {
     learn(file, LoraRuntimeConfig.builder(), 1);
     LoraStateFile state = LoraStateFile.open(file);
     state.resetScope(OperatorScope.SeqScan);
+    return state;
+  }
+
+  @Test
+  void save_whileARuntimeHoldsTheFile_isRefused_andWritesNothing() throws Exception {
+    Path file = dir.resolve("held.lcfs");
+    LoraStateFile state = learnedAndEdited(file);
     byte[] bytes = Files.readAllBytes(file);
     try (LoraRuntime runtime = LoraRuntime.open(LoraRuntimeConfig.builder().stateFile(file)
         .build())) {
       assertThat(state.isInUse()).isTrue();
       assertThatThrownBy(state::save).isInstanceOf(IllegalStateException.class)
-          .hasMessage("learned state " + file.toAbsolutePath().normalize() + ": in use by a running runtime"
-              + " (held.lcfs.lock is held); nothing was written: close the runtime (or stop its"
+          .hasMessage("learned state " + file.toAbsolutePath().normalize() + ": in use by a"
+              + " running runtime (held.lcfs.lock is held); nothing was written: close the runtime (or stop its"
               + " process) first, or its next save would overwrite the change");
       assertThat(Files.readAllBytes(file)).isEqualTo(bytes);
       // The refusal did not release the runtime's lock.
@@ -154,9 +160,7 @@ class LoraStateFileTest {
   @Test
   void save_afterARuntimeSavedTheFile_isRefused() throws Exception {
     Path file = dir.resolve("stale.lcfs");
-    learn(file, LoraRuntimeConfig.builder(), 1);
-    LoraStateFile state = LoraStateFile.open(file);
-    state.resetScope(OperatorScope.SeqScan);
+    LoraStateFile state = learnedAndEdited(file);
     learn(file, LoraRuntimeConfig.builder(), 1);
     byte[] bytes = Files.readAllBytes(file);
     assertThatThrownBy(state::save).isInstanceOf(IllegalStateException.class)

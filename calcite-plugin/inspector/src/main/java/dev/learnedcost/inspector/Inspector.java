@@ -21,6 +21,7 @@ import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -94,6 +95,25 @@ public final class Inspector implements Runnable {
         "name a command: show, export, reset-scope or forget-query");
   }
 
+  /** The FILE argument every command starts with. */
+  static final class StateFileArgument {
+    @Parameters(index = "0", paramLabel = "FILE", description = "the learned-state file")
+    Path path;
+
+    LoraStateFile open() throws IOException {
+      return LoraStateFile.open(path);
+    }
+  }
+
+  /** Saves an edited file and says so. */
+  static void save(LoraStateFile state, List<String> done, PrintWriter out) throws IOException {
+    state.save();
+    done.forEach(out::println);
+    out.println("saved " + state.path() + " (format " + LoraStateFile.currentFormatVersion()
+        + ")");
+    out.flush();
+  }
+
   // ---- show ------------------------------------------------------------------------------------
 
   /** Prints a state file for a person. */
@@ -105,15 +125,14 @@ public final class Inspector implements Runnable {
   static final class Show implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the learned-state file")
-    Path file;
+    @Mixin StateFileArgument file;
 
     @Option(names = "--all-scopes", description = "list all 17 scopes, not only trained ones")
     boolean allScopes;
 
     @Override
     public Integer call() throws IOException {
-      LoraStateFile state = LoraStateFile.open(file);
+      LoraStateFile state = file.open();
       PrintWriter out = spec.commandLine().getOut();
       out.print(StateText.render(state, allScopes));
       out.flush();
@@ -130,8 +149,7 @@ public final class Inspector implements Runnable {
   static final class Export implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the learned-state file")
-    Path file;
+    @Mixin StateFileArgument file;
 
     @Option(names = {"-o", "--output"}, paramLabel = "JSON",
         description = "write to this file instead of standard output")
@@ -139,7 +157,7 @@ public final class Inspector implements Runnable {
 
     @Override
     public Integer call() throws IOException {
-      String json = StateJson.render(LoraStateFile.open(file));
+      String json = StateJson.render(file.open());
       if (output == null) {
         PrintWriter out = spec.commandLine().getOut();
         out.print(json);
@@ -164,8 +182,7 @@ public final class Inspector implements Runnable {
   static final class ResetScope implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the learned-state file")
-    Path file;
+    @Mixin StateFileArgument file;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "SCOPE",
         description = "scope names, any case: ${COMPLETION-CANDIDATES}",
@@ -178,7 +195,7 @@ public final class Inspector implements Runnable {
       for (String s : scopes) {
         parsed.add(scope(spec, s));
       }
-      LoraStateFile state = LoraStateFile.open(file);
+      LoraStateFile state = file.open();
       List<String> done = new ArrayList<>();
       for (OperatorScope s : parsed) {
         LoraStateFile.ScopeState before = state.resetScope(s);
@@ -186,12 +203,7 @@ public final class Inspector implements Runnable {
             + " %d observations forgotten)", s.displayName(), before.adapterNorm(),
             before.stats().adaptations(), before.stats().observations()));
       }
-      state.save();
-      PrintWriter out = spec.commandLine().getOut();
-      done.forEach(out::println);
-      out.println("saved " + state.path() + " (format " + LoraStateFile.currentFormatVersion()
-          + ")");
-      out.flush();
+      save(state, done, spec.commandLine().getOut());
       return 0;
     }
   }
@@ -227,8 +239,7 @@ public final class Inspector implements Runnable {
   static final class ForgetQuery implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "FILE", description = "the learned-state file")
-    Path file;
+    @Mixin StateFileArgument file;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -260,7 +271,7 @@ public final class Inspector implements Runnable {
               "--fingerprint must be 16 hex digits, got '" + target.fingerprint + "'");
         }
       }
-      LoraStateFile state = LoraStateFile.open(file);
+      LoraStateFile state = file.open();
       Optional<QueryHistory> forgotten = state.forgetQuery(fp);
       PrintWriter err = spec.commandLine().getErr();
       if (forgotten.isEmpty()) {
@@ -270,15 +281,10 @@ public final class Inspector implements Runnable {
         err.flush();
         return FAILED;
       }
-      state.save();
       QueryHistory h = forgotten.get();
-      PrintWriter out = spec.commandLine().getOut();
-      out.println("forgot query " + fp + " (planned " + h.planned() + " times, "
+      save(state, List.of("forgot query " + fp + " (planned " + h.planned() + " times, "
           + (h.guarded() ? "held on its stock plan" : "not held") + ", " + h.fallbacks()
-          + " fallbacks): " + StateText.cut(h.shape(), 100));
-      out.println("saved " + state.path() + " (format " + LoraStateFile.currentFormatVersion()
-          + ")");
-      out.flush();
+          + " fallbacks): " + StateText.cut(h.shape(), 100)), spec.commandLine().getOut());
       return 0;
     }
   }
