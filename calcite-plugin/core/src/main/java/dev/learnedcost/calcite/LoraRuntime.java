@@ -110,6 +110,8 @@ public final class LoraRuntime implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final @Nullable Thread shutdownHook;
+  /** The runtime's JMX MBeans; null when JMX is off or they could not be registered. */
+  private final @Nullable RuntimeMBeans mbeans;
   private volatile LongSupplier nanoClock = System::nanoTime;
   /** The newest executions learned from, for EXPLAIN ANALYZE; guarded by itself. */
   private final java.util.ArrayDeque<ExecutedPlan> recent = new java.util.ArrayDeque<>();
@@ -152,6 +154,9 @@ public final class LoraRuntime implements AutoCloseable {
     } else {
       this.shutdownHook = null;
     }
+    // Last: the MBeans read this runtime as soon as they are registered.
+    this.mbeans = config.jmxEnabled()
+        ? RuntimeMBeans.register(this, config.name(), config.nameSet()) : null;
   }
 
   /**
@@ -181,6 +186,21 @@ public final class LoraRuntime implements AutoCloseable {
   /** Returns why the state file could not be loaded (and where it was kept), or null. */
   public @Nullable String loadProblem() {
     return loadProblem;
+  }
+
+  /** Returns the runtime's name ({@link LoraRuntimeConfig#name()}). */
+  public String name() {
+    return config.name();
+  }
+
+  /**
+   * Returns the JMX name of the runtime's MBean while it is open
+   * ({@code dev.learnedcost:type=LoraRuntime,name=<name>}, with {@code ,instance=<n>} when
+   * another open runtime has the name; its scopes' MBeans add {@code ,scope=<Scope>}), or
+   * empty when JMX is off, the MBeans could not be registered, or the runtime is closed.
+   */
+  public Optional<javax.management.ObjectName> objectName() {
+    return mbeans == null || isClosed() ? Optional.empty() : Optional.of(mbeans.objectName());
   }
 
   /** Returns whether {@link #close()} was called. */
@@ -618,6 +638,9 @@ public final class LoraRuntime implements AutoCloseable {
         saveQuietly();
       }
     } finally {
+      if (mbeans != null) {
+        mbeans.unregister();
+      }
       removeShutdownHook();
       if (lock != null) {
         lock.close();

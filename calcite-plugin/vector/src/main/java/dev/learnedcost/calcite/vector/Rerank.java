@@ -3,8 +3,6 @@ package dev.learnedcost.calcite.vector;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
-import org.apache.calcite.adapter.enumerable.EnumerableRel;
 import org.apache.calcite.adapter.enumerable.EnumerableRelImplementor;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -14,7 +12,6 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelTraitSet;
-import org.apache.calcite.rel.AbstractRelNode;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelWriter;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
@@ -43,12 +40,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  *       {@code 10 + 45.3 = 55.3}.</li>
  * </ul>
  */
-public final class Rerank extends AbstractRelNode implements EnumerableRel {
-  private RelNode input;
+public final class Rerank extends TopKRel {
   private final int vectorColumn;
   private final VectorMetric metric;
   private final float[] query;
-  private final int k;
   private final int candidates;
 
   /**
@@ -59,10 +54,7 @@ public final class Rerank extends AbstractRelNode implements EnumerableRel {
    */
   public Rerank(RelOptCluster cluster, RelTraitSet traits, RelNode input, int vectorColumn,
       VectorMetric metric, float[] query, int k, int candidates) {
-    super(cluster, traits);
-    if (k < 1) {
-      throw new IllegalArgumentException("Rerank: k must be >= 1, got " + k);
-    }
+    super(cluster, traits, input, k);
     if (candidates < k) {
       throw new IllegalArgumentException("Rerank: candidates must be >= k (" + k + "), got "
           + candidates);
@@ -73,17 +65,10 @@ public final class Rerank extends AbstractRelNode implements EnumerableRel {
           + ", got " + vectorColumn);
     }
     FloatVector.check(metric.sqlName(), 2, query);
-    this.input = input;
     this.vectorColumn = vectorColumn;
     this.metric = metric;
     this.query = query.clone();
-    this.k = k;
     this.candidates = candidates;
-  }
-
-  /** Returns k. */
-  public int k() {
-    return k;
   }
 
   /** Returns the most rows pulled from the input. */
@@ -98,68 +83,48 @@ public final class Rerank extends AbstractRelNode implements EnumerableRel {
 
   /** Returns the position of the output's distance field. */
   public int distanceField() {
-    return input.getRowType().getFieldCount();
-  }
-
-  @Override
-  public List<RelNode> getInputs() {
-    return List.of(input);
-  }
-
-  @Override
-  public void replaceInput(int ordinalInParent, RelNode p) {
-    if (ordinalInParent != 0) {
-      throw new IndexOutOfBoundsException("Rerank has one input, got ordinal " + ordinalInParent);
-    }
-    this.input = p;
-    recomputeDigest();
+    return input().getRowType().getFieldCount();
   }
 
   @Override
   public RelNode copy(RelTraitSet traitSet, List<RelNode> inputs) {
-    return new Rerank(getCluster(), traitSet, inputs.get(0), vectorColumn, metric, query, k,
+    return new Rerank(getCluster(), traitSet, inputs.get(0), vectorColumn, metric, query, k(),
         candidates);
   }
 
   @Override
   protected RelDataType deriveRowType() {
     RelDataTypeFactory tf = getCluster().getTypeFactory();
-    return tf.builder().addAll(input.getRowType().getFieldList())
+    return tf.builder().addAll(input().getRowType().getFieldList())
         .add("DISTANCE", tf.createSqlType(SqlTypeName.DOUBLE))
         .uniquify()
         .build();
   }
 
   @Override
-  public double estimateRowCount(RelMetadataQuery mq) {
-    Double in = mq.getRowCount(input);
-    return Math.min(k, in == null ? k : in);
-  }
-
-  @Override
   public RelOptCost computeSelfCost(RelOptPlanner planner, RelMetadataQuery mq) {
-    Double in = mq.getRowCount(input);
+    Double in = mq.getRowCount(input());
     double pulled = Math.min(candidates, in == null ? candidates : in);
     int dim = query.length;
     double cpu = pulled * (dim / VectorIndexScan.FLOATS_PER_CPU_UNIT
-        + Math.log(Math.max(2, k)) / Math.log(2));
-    return planner.getCostFactory().makeCost(Math.min(k, pulled), cpu, 0);
+        + Math.log(Math.max(2, k())) / Math.log(2));
+    return planner.getCostFactory().makeCost(Math.min(k(), pulled), cpu, 0);
   }
 
   @Override
   public RelWriter explainTerms(RelWriter pw) {
     return super.explainTerms(pw)
-        .input("input", input)
+        .input("input", input())
         .item("metric", metric.sqlName())
         .item("column", vectorColumn)
-        .item("k", k)
+        .item("k", k())
         .item("candidates", candidates);
   }
 
   @Override
   public Result implement(EnumerableRelImplementor implementor, Prefer pref) {
     return ArrayRowsCall.implement(this, implementor, "candidates",
-        new TopK(vectorColumn, metric, query, k, candidates), TopK.class, TopK.APPLY);
+        new TopK(vectorColumn, metric, query, k(), candidates), TopK.class, TopK.APPLY);
   }
 
   /** The runtime of {@link Rerank}: what the generated code calls. Not part of the API. */
@@ -198,39 +163,24 @@ public final class Rerank extends AbstractRelNode implements EnumerableRel {
     }
 
     List<Object[]> top(Enumerable<Object[]> input) {
-      // Heap ordered worst first; seq breaks ties so that earlier rows win.
-      int sign = metric.ascending() ? 1 : -1;
-      PriorityQueue<Entry> heap = new PriorityQueue<>(k + 1, (a, b) -> {
-        int c = Double.compare(sign * b.distance, sign * a.distance);
-        return c != 0 ? c : Long.compare(b.seq, a.seq);
-      });
-      long seq = 0;
+      StableTopK heap = new StableTopK(k, metric.ascending());
+      long pulled = 0;
       try (Enumerator<Object[]> e = input.enumerator()) {
-        while (seq < candidates && e.moveNext()) {
+        while (pulled < candidates && e.moveNext()) {
+          pulled++;
           Object[] row = e.current();
-          Object v = row[column];
-          float[] vector = FloatVector.toFloats(metric.sqlName(), 1, (List<?>) v);
-          double d = metric.checkedApply(vector, query);
-          heap.add(new Entry(row, d, seq++));
-          if (heap.size() > k) {
-            heap.poll();
-          }
+          float[] vector = FloatVector.toFloats(metric.sqlName(), 1, (List<?>) row[column]);
+          heap.offer(row, metric.checkedApply(vector, query));
         }
       }
-      Entry[] best = heap.toArray(new Entry[0]);
-      Arrays.sort(best, (a, b) -> {
-        int c = Double.compare(sign * a.distance, sign * b.distance);
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
-      });
-      List<Object[]> out = new ArrayList<>(best.length);
-      for (Entry en : best) {
-        Object[] row = Arrays.copyOf(en.row, en.row.length + 1);
-        row[en.row.length] = en.distance;
+      List<StableTopK.Entry> best = heap.best();
+      List<Object[]> out = new ArrayList<>(best.size());
+      for (StableTopK.Entry en : best) {
+        Object[] row = Arrays.copyOf(en.row(), en.row().length + 1);
+        row[en.row().length] = en.key();
         out.add(row);
       }
       return out;
     }
-
-    private record Entry(Object[] row, double distance, long seq) {}
   }
 }
