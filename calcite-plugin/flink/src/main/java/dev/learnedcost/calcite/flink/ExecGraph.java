@@ -1,6 +1,7 @@
 package dev.learnedcost.calcite.flink;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -50,6 +51,7 @@ final class ExecGraph {
           new ArrayList<>()));
     }
     Map<Integer, Integer> consumers = new HashMap<>();
+    List<Node> duplicated = new ArrayList<>();
     // Edges are written per target in input order (left input before right).
     for (JsonNode e : plan.path("edges")) {
       Node source = nodes.get(e.path("source").asInt(-1));
@@ -57,9 +59,15 @@ final class ExecGraph {
       if (source == null || target == null) {
         throw new IllegalStateException("compiled plan has an edge between unknown nodes: " + e);
       }
+      if (target.isExchange() && !target.inputs().isEmpty()) {
+        // An exchange has one input: a second edge into it is the misplaced edge below.
+        duplicated.add(target);
+        continue;
+      }
       target.inputs().add(source);
       consumers.merge(source.id(), 1, Integer::sum);
     }
+    repairReusedExchanges(nodes, duplicated, consumers);
     List<Node> roots = new ArrayList<>();
     for (Node n : nodes.values()) {
       if (!consumers.containsKey(n.id())) {
@@ -70,5 +78,34 @@ final class ExecGraph {
       throw new IllegalStateException("compiled plan has no nodes");
     }
     return new ExecGraph(List.copyOf(roots));
+  }
+
+  /**
+   * Flink 2.3 writes one edge wrongly when an exec-graph processor puts an exchange between a
+   * reused node and one of its consumers (the deadlock breakup of a reused sub-plan, e.g. TPC-H
+   * Q7's two identical nation branches: {@code Exchange(..., shuffle_mode=[BATCH])} over the
+   * reused exchange): the new exchange's input edge comes out as a copy of the reused
+   * exchange's own input edge, and the new exchange has no input. Each such exchange gets the
+   * exchange whose input edge was copied as its input, in id order, when their numbers agree;
+   * otherwise the graph is left as written (and the plan mapping reports the mismatch).
+   */
+  private static void repairReusedExchanges(Map<Integer, Node> nodes, List<Node> duplicated,
+      Map<Integer, Integer> consumers) {
+    List<Node> inputless = new ArrayList<>();
+    for (Node n : nodes.values()) {
+      if (n.isExchange() && n.inputs().isEmpty()) {
+        inputless.add(n);
+      }
+    }
+    if (inputless.isEmpty() || inputless.size() != duplicated.size()) {
+      return;
+    }
+    inputless.sort(Comparator.comparingInt(Node::id));
+    List<Node> reused = new ArrayList<>(duplicated);
+    reused.sort(Comparator.comparingInt(Node::id));
+    for (int i = 0; i < inputless.size(); i++) {
+      inputless.get(i).inputs().add(reused.get(i));
+      consumers.merge(reused.get(i).id(), 1, Integer::sum);
+    }
   }
 }

@@ -14,6 +14,8 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
@@ -34,6 +36,8 @@ import org.apache.flink.table.planner.plan.metadata.FlinkDefaultRelMetadataProvi
 import org.apache.flink.table.planner.plan.optimize.program.BatchOptimizeContext;
 import org.apache.flink.table.planner.plan.optimize.program.FlinkBatchProgram;
 import org.apache.flink.table.planner.plan.optimize.program.FlinkChainedProgram;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LoraRuntime} installed on one batch {@link TableEnvironment} (by
@@ -58,6 +62,11 @@ public final class FlinkInstallation {
   public static final String INSTALL_STEP = "lora_install_metadata";
   /** The name of the last program step. */
   public static final String CAPTURE_STEP = "lora_capture_physical_plan";
+
+  private static final Logger LOG = LoggerFactory.getLogger(FlinkInstallation.class);
+  private static final AtomicLong UNMEASURED = new AtomicLong();
+  private static final AtomicBoolean UNMEASURED_LOGGED =
+      new AtomicBoolean();
 
   private final TableEnvironment tEnv;
   private final LoraRuntime runtime;
@@ -197,6 +206,16 @@ public final class FlinkInstallation {
     return runtime.trace(Objects.requireNonNull(physicalRoot, "physicalRoot"), mode, metadata);
   }
 
+  /**
+   * Returns how many executions in this JVM ran to the end but could not be mapped to their
+   * plans (an executed graph Flink serialized in a way {@link #run} does not read): their
+   * results are written, they are not learned from, and their {@link FlinkExecution#root()}
+   * has no actual rows.
+   */
+  public static long unmeasuredExecutions() {
+    return UNMEASURED.get();
+  }
+
   /** {@link #run(String, Duration)} without a timeout. */
   public FlinkExecution run(String insertSql) throws ExecutionException, InterruptedException {
     try {
@@ -236,8 +255,9 @@ public final class FlinkInstallation {
    *
    * @param timeout the longest the job may run, or null for no limit
    * @throws IllegalStateException if a required setting is missing, the statement plans to no
-   *     or several sinks, no operator metrics arrived for the job, or the executed graph does
-   *     not match the optimized plan
+   *     or several sinks, or no operator metrics arrived for the job (an executed graph that
+   *     does not match the optimized plan is not an error: the execution is returned without
+   *     actual rows and not learned from, see {@link #unmeasuredExecutions()})
    * @throws ExecutionException if the job fails
    * @throws TimeoutException if the job ran longer than {@code timeout} (it is cancelled)
    * @throws InterruptedException if interrupted while waiting for the job
@@ -303,9 +323,26 @@ public final class FlinkInstallation {
           + ".factory.class=" + OperatorMetricsReporterFactory.class.getName()
           + "); only a cluster in this JVM reports to it");
     }
-    FlinkPlanNode root = PlanActuals.map(optimized, graph, metrics, captured.rows);
-    ExecutedPlan executed = new ExecutedPlan(query, trace.planHash(),
-        PlanActuals.executed(root, trace), executionNanos / 1e6, true);
+    FlinkPlanNode root;
+    ExecutedPlan executed;
+    try {
+      root = PlanActuals.map(optimized, graph, metrics, captured.rows);
+      executed = new ExecutedPlan(query, trace.planHash(), PlanActuals.executed(root, trace),
+          executionNanos / 1e6, true);
+    } catch (IllegalStateException e) {
+      // The job succeeded and its result is written: a plan whose metrics cannot be mapped is
+      // not learned from, and the guard sees its time as a lower bound (an incomplete run).
+      UNMEASURED.incrementAndGet();
+      if (UNMEASURED_LOGGED.compareAndSet(false, true)) {
+        LOG.warn("the metrics of job {} cannot be mapped to its plan ({}); such executions are"
+            + " not learned from (FlinkInstallation.unmeasuredExecutions() counts them)", jobId,
+            e.getMessage());
+      }
+      root = new FlinkPlanNode(optimized, LoraRuntime.scopeOf(optimized), -1, Double.NaN,
+          Double.NaN, -1, Double.NaN, false, List.of(), List.of());
+      executed = new ExecutedPlan(query, trace.planHash(),
+          ExecutedNode.leaf(trace.root(), 0, Double.NaN), executionNanos / 1e6, false);
+    }
     runtime.learn(executed);
     return new FlinkExecution(insertSql, jobId.toString(), planningNanos, executionNanos,
         query.choice(), root, executed);

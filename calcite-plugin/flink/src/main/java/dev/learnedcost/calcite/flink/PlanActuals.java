@@ -126,8 +126,9 @@ final class PlanActuals {
   private void match(RelNode rel, ExecGraph.Node exec) {
     String want = description(rel);
     ExecGraph.Node node = exec;
-    while (!node.description().equals(want) && node.isExchange() && node.inputs().size() == 1
-        && !(rel instanceof BatchPhysicalExchange)) {
+    // Exec exchanges without a physical counterpart (added by exec-graph processors, such as
+    // Exchange(..., shuffle_mode=[BATCH]) in front of a reused sub-plan) are stepped over.
+    while (!node.description().equals(want) && node.isExchange() && node.inputs().size() == 1) {
       node = node.inputs().get(0);
     }
     if (!node.description().equals(want)) {

@@ -109,6 +109,47 @@ class FlinkActualsTest {
     assertThat(run.executionNanos()).isPositive();
   }
 
+  /**
+   * Two identical branches over {@code dim} (TPC-H Q7's two nation branches): Flink reuses one
+   * exec sub-plan for both physical branches; each branch reports the reused operators' rows,
+   * which are the true rows of either.
+   */
+  @Test
+  void run_reusedSubPlan_bothBranchesGetTheTrueRows() throws Exception {
+    TableEnvironment t = TestTables.environment(dir);
+    FlinkInstallation lora = LoraFlink.install(t, runtime, LoraMode.OFF);
+    long unmeasured = FlinkInstallation.unmeasuredExecutions();
+    FlinkExecution run = lora.run("INSERT INTO sink SELECT d1.name, COUNT(*) FROM fact f"
+        + " JOIN dim d1 ON f.k = d1.k JOIN dim d2 ON f.v = d2.k"
+        + " WHERE d1.name IN ('n1', 'n2') AND d2.name IN ('n1', 'n2') GROUP BY d1.name");
+    assertThat(FlinkInstallation.unmeasuredExecutions()).isEqualTo(unmeasured);
+    assertThat(run.executed().complete()).isTrue();
+    long dimKept = java.util.stream.IntStream.range(0, TestTables.DIM_ROWS)
+        .mapToObj(TestTables::dimName).filter(name -> name.equals("n1") || name.equals("n2"))
+        .count();
+    long joined = 0;
+    Set<String> groups = new HashSet<>();
+    for (int id = 0; id < TestTables.FACT_ROWS; id++) {
+      String n1 = TestTables.dimName(TestTables.factK(id));
+      int v = TestTables.factV(id);
+      if ((n1.equals("n1") || n1.equals("n2")) && v < TestTables.DIM_ROWS
+          && (TestTables.dimName(v).equals("n1") || TestTables.dimName(v).equals("n2"))) {
+        joined++;
+        groups.add(n1);
+      }
+    }
+    List<FlinkPlanNode> dimCalcs = run.nodes().stream()
+        .filter(node -> node.scope() == OperatorScope.Filter
+            && node.children().size() == 1 && node.children().get(0).rel().toString()
+                .contains("dim"))
+        .toList();
+    assertThat(dimCalcs).as(run.explain()).hasSize(2)
+        .allSatisfy(node -> assertThat(node.actualRows()).isEqualTo(dimKept));
+    assertThat(run.nodes()).as(run.explain()).allMatch(FlinkPlanNode::hasActualRows);
+    assertThat(run.root().actualRows()).as(run.explain()).isEqualTo(groups.size());
+    assertThat(joined).isPositive();
+  }
+
   @Test
   void run_broadcastJoin_countsTheBroadcastTableOnce() throws Exception {
     TableEnvironment t = TestTables.environment(dir);
