@@ -68,6 +68,23 @@ public final class FlinkCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the log level of slf4j-simple (the demo's logger) unless the command line set one, and
+   * silences the harmless "job not found" errors Flink logs after each {@code ANALYZE TABLE}
+   * (its collect sink's coordinator is polled after the job ended). Call before the first
+   * logger is created.
+   */
+  static void quietLogging(String defaultLevel) {
+    String quiet = "org.slf4j.simpleLogger.log.org.apache.flink.runtime.rest.handler.job"
+        + ".coordination.ClientCoordinationHandler";
+    for (String[] p : new String[][] {
+        {"org.slf4j.simpleLogger.defaultLogLevel", defaultLevel}, {quiet, "off"}}) {
+      if (System.getProperty(p[0]) == null) {
+        System.setProperty(p[0], p[1]);
+      }
+    }
+  }
+
   /** Returns the environments' default parallelism. */
   public int parallelism() {
     return parallelism;

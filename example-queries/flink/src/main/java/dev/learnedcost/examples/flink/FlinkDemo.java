@@ -66,9 +66,7 @@ import picocli.CommandLine.Spec;
         "2:bad arguments"})
 public final class FlinkDemo implements Callable<Integer> {
   static {
-    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
-      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
-    }
+    FlinkCluster.quietLogging("warn");
     System.setProperty("java.awt.headless", "true");
   }
 
