@@ -18,10 +18,14 @@ import java.util.List;
  * @param resultMismatches results that differed from the reference engine's, over all rounds
  * @param timeouts executions cancelled after the timeout
  * @param failures failed executions, failed EXPLAINs and query files that could not be read
+ * @param lastRoundStockPlanMs median preparation time of stock's queries in the last round,
+ *     over the queries that both stock and learned completed there; NaN without any
+ * @param lastRoundLearnedPlanMs the same for learned
  */
 public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTotalMs,
     double lastRoundStockMs, double lastRoundLearnedMs, double speedupVsStock, int regressions,
-    int resultMismatches, int timeouts, int failures) {
+    int resultMismatches, int timeouts, int failures, double lastRoundStockPlanMs,
+    double lastRoundLearnedPlanMs) {
 
   /** Learned slower than stock by more than this factor counts as a regression. */
   public static final double REGRESSION_FACTOR = 1.2;
@@ -54,6 +58,8 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
     double lastLearned = 0;
     int compared = 0;
     int regressions = 0;
+    List<Double> stockPlan = new java.util.ArrayList<>();
+    List<Double> learnedPlan = new java.util.ArrayList<>();
     if (!rounds.isEmpty()) {
       for (RoundResult.Row row : rounds.get(rounds.size() - 1).rows()) {
         QueryRun stock = row.run(Engine.STOCK);
@@ -65,13 +71,26 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
           if (learned.ms() > REGRESSION_FACTOR * stock.ms()) {
             regressions++;
           }
+          if (!Double.isNaN(stock.planMs()) && !Double.isNaN(learned.planMs())) {
+            stockPlan.add(stock.planMs());
+            learnedPlan.add(learned.planMs());
+          }
         }
       }
     }
     double speedup = compared > 0 && lastLearned > 0 ? lastStock / lastLearned : Double.NaN;
     return new RunSummary(totals[Engine.H2.ordinal()], totals[Engine.STOCK.ordinal()],
         totals[Engine.LEARNED.ordinal()], lastStock, lastLearned, speedup, regressions,
-        mismatches, timeouts, failures);
+        mismatches, timeouts, failures, median(stockPlan), median(learnedPlan));
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /** Returns whether anything failed: a mismatch, a failure or a timeout. */
