@@ -6,7 +6,7 @@ import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.vector.VectorPlanReport;
 import dev.learnedcost.examples.internal.ConsoleReport;
-import dev.learnedcost.examples.internal.Engine;
+import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
 import dev.learnedcost.examples.internal.JsonReport;
 import dev.learnedcost.examples.internal.RoundResult;

@@ -35,7 +35,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>{@code loraLearn}: {@code true} to learn from every statement this connection
  *       executes, through the regression guard (default {@code false}: it plans with the model,
  *       and follows the guard's fallbacks, but teaches nothing). For this connection only.</li>
- *   <li>{@code loraName}: the name of the runtime (default: the {@code loraModel} path, or
+ *   <li>{@code loraName}: a name of the runtime (default: the {@code loraModel} path, or
  *       {@code "default"}); {@link #runtime(String)} reaches it.</li>
  *   <li>{@code loraSaveEvery}: learned executions between saves, {@code >= 0} (default 100; 0
  *       saves only on close). Set by the connection that opens the runtime.</li>
@@ -43,15 +43,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       {@code loraModel}): a JVM shutdown hook closes, and so saves, the runtime if
  *       connections are still open when the JVM exits; it is removed when the runtime closes.
  *       Set by the connection that opens the runtime.</li>
+ *   <li>{@code loraJmx}: {@code true} or {@code false} (default {@code true}): the runtime
+ *       registers its JMX MBeans, named by {@code loraName}, while it is open. Set by the
+ *       connection that opens the runtime.</li>
  * </ul>
  *
- * <h2>One runtime per name, counted by connections</h2>
- * Connections with the same {@code loraName} share one {@link LoraRuntime}. The first one opens
- * it (loading the file); the last one to close closes it: the learner drains its queue, the
- * state is saved once and the runtime is forgotten, so the next connection opens the file again.
- * A runtime without a {@code loraModel} file keeps what it learned only while connections use
- * it. One state file belongs to one name (a second name on the same file is refused), and to one
- * runtime in any process (a lock file beside it).
+ * <h2>One runtime per state file, counted by connections</h2>
+ * Connections with the same {@code loraModel} file (or, without one, the same {@code loraName})
+ * share one {@link LoraRuntime}, whatever names they give it; a name names one runtime at a
+ * time. The first connection opens it (loading the file); the last one to close closes it: the
+ * learner drains its queue, the state is saved once and the runtime is forgotten, so the next
+ * connection opens the file again. A runtime without a {@code loraModel} file keeps what it
+ * learned only while connections use it. A state file belongs to one runtime in any process (a
+ * lock file beside it).
  *
  * <p>Registered with {@link DriverManager} when the class loads (and through
  * {@code META-INF/services/java.sql.Driver}).
@@ -71,6 +75,8 @@ public final class LoraDriver implements java.sql.Driver {
   public static final String SAVE_EVERY_PROPERTY = "loraSaveEvery";
   /** Property: whether a shutdown hook saves the runtime at JVM exit. */
   public static final String SAVE_ON_EXIT_PROPERTY = "loraSaveOnExit";
+  /** Property: whether the runtime registers its JMX MBeans. */
+  public static final String JMX_PROPERTY = "loraJmx";
   /** Default of {@value #SAVE_EVERY_PROPERTY}. */
   public static final int DEFAULT_SAVE_EVERY = LoraRuntimeConfig.DEFAULT_SAVE_EVERY;
 
@@ -104,6 +110,7 @@ public final class LoraDriver implements java.sql.Driver {
     int saveEvery = parseSaveEvery((String) props.remove(SAVE_EVERY_PROPERTY));
     boolean saveOnExit = parseBoolean(SAVE_ON_EXIT_PROPERTY,
         (String) props.remove(SAVE_ON_EXIT_PROPERTY), path != null);
+    boolean jmx = parseBoolean(JMX_PROPERTY, (String) props.remove(JMX_PROPERTY), true);
     LoraMode mode;
     try {
       mode = modeText == null ? LoraMode.ON : LoraMode.parse(modeText);
@@ -116,8 +123,8 @@ public final class LoraDriver implements java.sql.Driver {
     }
     LoraRuntimeConfig config;
     try {
-      config = LoraRuntimeConfig.builder().stateFile(file).saveEvery(saveEvery)
-          .saveOnShutdown(saveOnExit && file != null).build();
+      config = LoraRuntimeConfig.builder().name(name).jmxEnabled(jmx).stateFile(file)
+          .saveEvery(saveEvery).saveOnShutdown(saveOnExit && file != null).build();
     } catch (IllegalArgumentException e) {
       throw new SQLException(e.getMessage(), e);
     }
@@ -130,10 +137,26 @@ public final class LoraDriver implements java.sql.Driver {
       // A connection the application never closes releases its runtime when collected.
       CLEANER.register(c, lease::release);
       return c;
-    } catch (SQLException | RuntimeException | Error e) {
+    } catch (SQLException | Error e) {
       lease.release();
       throw e;
+    } catch (RuntimeException e) {
+      lease.release();
+      // Calcite reports a model file it cannot load (a schema factory's error) as a
+      // RuntimeException; JDBC tools expect an SQLException, and the cause says what is wrong.
+      throw new SQLException(describe(e), e);
     }
+  }
+
+  /** The first and the innermost message of a failure's chain: what failed, and why. */
+  private static String describe(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String first = String.valueOf(e.getMessage());
+    String last = root.getMessage();
+    return root == e || last == null || first.contains(last) ? first : first + ": " + last;
   }
 
   private static LoraRuntime open(String name, LoraRuntimeConfig config) throws SQLException {
@@ -226,7 +249,7 @@ public final class LoraDriver implements java.sql.Driver {
   @Override
   public DriverPropertyInfo[] getPropertyInfo(String url, Properties info) {
     String[] names = {MODEL_PROPERTY, MODE_PROPERTY, NAME_PROPERTY, LEARN_PROPERTY,
-        SAVE_EVERY_PROPERTY, SAVE_ON_EXIT_PROPERTY};
+        SAVE_EVERY_PROPERTY, SAVE_ON_EXIT_PROPERTY, JMX_PROPERTY};
     DriverPropertyInfo[] out = new DriverPropertyInfo[names.length];
     for (int i = 0; i < names.length; i++) {
       out[i] = new DriverPropertyInfo(names[i],

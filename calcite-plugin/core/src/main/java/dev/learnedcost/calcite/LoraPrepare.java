@@ -28,6 +28,13 @@ final class LoraPrepare extends CalcitePrepareImpl {
   private final Binding binding;
   private final boolean learn;
 
+  /**
+   * A preparer of one statement with the runtime it plans with, resolved when Calcite asks the
+   * driver's prepare factory (a closed user-owned runtime fails here, see
+   * {@link LoraRuntime#driver}; the URL driver's lease moves to the name's open runtime). A
+   * runtime closed while the statement is being planned does not fail it: the model stays
+   * readable, and the execution's feedback is dropped and counted.
+   */
   LoraPrepare(LoraRuntime runtime, LoraMode mode, boolean learn) {
     this(runtime, runtime.binding(mode), learn);
   }
@@ -42,7 +49,6 @@ final class LoraPrepare extends CalcitePrepareImpl {
   @Override
   public <T> CalciteSignature<T> prepareSql(
       Context context, Query<T> query, Type elementType, long maxRowCount) {
-    runtime.checkOpen();
     if (query.sql == null || isExplain(query.sql)) {
       return super.prepareSql(context, query, elementType, maxRowCount);
     }

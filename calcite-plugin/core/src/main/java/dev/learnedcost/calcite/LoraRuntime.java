@@ -4,6 +4,7 @@ import dev.learnedcost.calcite.internal.Binding;
 import dev.learnedcost.calcite.internal.CalciteMetadata;
 import dev.learnedcost.calcite.internal.LearnedModel;
 import dev.learnedcost.calcite.internal.LoraCostFactory;
+import dev.learnedcost.calcite.internal.ScopeResolver;
 import dev.learnedcost.calcite.internal.guard.QueryFingerprint;
 import dev.learnedcost.calcite.internal.guard.RegressionGuard;
 import dev.learnedcost.calcite.internal.learn.Learner;
@@ -33,7 +34,6 @@ import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.RelOptCostFactory;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.tools.FrameworkConfig;
-import org.apache.calcite.tools.Frameworks;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -71,9 +71,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link #close()}: stops accepting executions, lets the learner finish what is queued
  *       (up to {@code drainTimeout}), saves once, removes the shutdown hook (registered only
  *       with {@code saveOnShutdown}), releases the file lock. Idempotent; a second caller waits
- *       for the first to finish. After it, {@link #driver}, {@link #configure} and the other
- *       install points throw {@link IllegalStateException}, and statements of connections made
- *       earlier fail with a message saying the runtime is closed.</li>
+ *       for the first to finish. After it, {@link #driver}, {@link #configure} and
+ *       {@link #program} throw {@link IllegalStateException}, and statements of connections made
+ *       from its driver fail with a message saying the runtime is closed; programs configured
+ *       earlier keep planning with the model as it was, and nothing more is learned (executions
+ *       handed over are dropped and counted).</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -108,6 +110,8 @@ public final class LoraRuntime implements AutoCloseable {
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
   private final @Nullable Thread shutdownHook;
+  /** The runtime's JMX MBeans; null when JMX is off or they could not be registered. */
+  private final @Nullable RuntimeMBeans mbeans;
   private volatile LongSupplier nanoClock = System::nanoTime;
   /** The newest executions learned from, for EXPLAIN ANALYZE; guarded by itself. */
   private final java.util.ArrayDeque<ExecutedPlan> recent = new java.util.ArrayDeque<>();
@@ -150,6 +154,9 @@ public final class LoraRuntime implements AutoCloseable {
     } else {
       this.shutdownHook = null;
     }
+    // Last: the MBeans read this runtime as soon as they are registered.
+    this.mbeans = config.jmxEnabled()
+        ? RuntimeMBeans.register(this, config.name(), config.nameSet()) : null;
   }
 
   /**
@@ -181,6 +188,21 @@ public final class LoraRuntime implements AutoCloseable {
     return loadProblem;
   }
 
+  /** Returns the runtime's name ({@link LoraRuntimeConfig#name()}). */
+  public String name() {
+    return config.name();
+  }
+
+  /**
+   * Returns the JMX name of the runtime's MBean while it is open
+   * ({@code dev.learnedcost:type=LoraRuntime,name=<name>}, with {@code ,instance=<n>} when
+   * another open runtime has the name; its scopes' MBeans add {@code ,scope=<Scope>}), or
+   * empty when JMX is off, the MBeans could not be registered, or the runtime is closed.
+   */
+  public Optional<javax.management.ObjectName> objectName() {
+    return mbeans == null || isClosed() ? Optional.empty() : Optional.of(mbeans.objectName());
+  }
+
   /** Returns whether {@link #close()} was called. */
   public boolean isClosed() {
     return closing.get();
@@ -209,17 +231,7 @@ public final class LoraRuntime implements AutoCloseable {
     Objects.requireNonNull(frameworkConfig, "frameworkConfig");
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    List<Program> wrapped = new ArrayList<>();
-    for (Program p : frameworkConfig.getPrograms()) {
-      wrapped.add(program(mode, p));
-    }
-    if (wrapped.isEmpty()) {
-      wrapped.add(program(mode, Programs.standard()));
-    }
-    return Frameworks.newConfigBuilder(frameworkConfig)
-        .costFactory(LoraCostFactory.INSTANCE)
-        .programs(wrapped)
-        .build();
+    return FrameworksInstall.configure(this, frameworkConfig, mode);
   }
 
   /**
@@ -249,7 +261,6 @@ public final class LoraRuntime implements AutoCloseable {
   }
 
   void installOn(RelOptCluster cluster, Binding binding) {
-    checkOpen();
     if (binding.mode() != LoraMode.OFF && !isStockPlanning()) {
       CalciteMetadata.install(cluster, binding);
     }
@@ -278,7 +289,10 @@ public final class LoraRuntime implements AutoCloseable {
   public Driver driver(LoraMode mode, boolean learn) {
     Objects.requireNonNull(mode, "mode");
     checkOpen();
-    return new Driver().withPrepareFactory(() -> new LoraPrepare(this, mode, learn));
+    return new Driver().withPrepareFactory(() -> {
+      checkOpen(); // statements of connections made earlier fail once the runtime is closed
+      return new LoraPrepare(this, mode, learn);
+    });
   }
 
   // ---- the regression guard ----------------------------------------------------------------
@@ -291,7 +305,6 @@ public final class LoraRuntime implements AutoCloseable {
    */
   public QueryScope beginQuery(String sql) {
     Objects.requireNonNull(sql, "sql");
-    checkOpen();
     String shape = QueryFingerprint.normalize(sql);
     String fingerprint = QueryFingerprint.ofShape(shape);
     PlanChoice choice = guard.choose(fingerprint, shape, model::state);
@@ -390,6 +403,48 @@ public final class LoraRuntime implements AutoCloseable {
   public PlanTrace trace(RelNode root, LoraMode mode) {
     Objects.requireNonNull(root, "root");
     return Tracer.trace(root, binding(mode));
+  }
+
+  /**
+   * Traces a plan of an engine with its own metadata (engine adapters, such as Flink's): as
+   * {@link #trace(RelNode, LoraMode)}, with the engine's queries; the engine's handlers must take
+   * their factors from {@link #engineCorrections(LoraMode)} in the same mode.
+   */
+  public PlanTrace trace(RelNode root, LoraMode mode, EngineMetadata engine) {
+    Objects.requireNonNull(root, "root");
+    Objects.requireNonNull(engine, "engine");
+    return Tracer.trace(root, binding(mode), engine);
+  }
+
+  /**
+   * Returns the learned corrections in {@code mode} for an engine's own metadata handlers (engine
+   * adapters): the engine's estimate times the factor. They follow this runtime's guard (factor
+   * 1 while a query on the calling thread plans stock) and record into traces.
+   */
+  public EngineCorrections engineCorrections(LoraMode mode) {
+    return new EngineCorrections(this, Objects.requireNonNull(mode, "mode"));
+  }
+
+  /**
+   * Returns the scope whose adapter corrects {@code rel} (through the built-in table, the name
+   * patterns and the {@link ScopeMapping} services on the class path), or null when none does.
+   */
+  public static @Nullable OperatorScope scopeOf(RelNode rel) {
+    Objects.requireNonNull(rel, "rel");
+    // As the model's corrected scope: the nodes inside a JDBC fragment are corrected at the
+    // converter above them.
+    return rel.getConvention() instanceof org.apache.calcite.adapter.jdbc.JdbcConvention
+        ? null : ScopeResolver.standard().resolve(rel);
+  }
+
+  /**
+   * Returns how the built-in rules decide the scope of a node class, ignoring the
+   * {@link ScopeMapping} services: its scope or rule and where the decision comes from, such as
+   * {@code HashJoin (CORE_TABLE)} or {@code Aggregate (NAME_PATTERN)}. For engine adapters'
+   * tests and documentation of their node classes.
+   */
+  public static String builtInScopeRule(Class<? extends RelNode> type) {
+    return ScopeResolver.standard().decision(Objects.requireNonNull(type, "type")).toString();
   }
 
   /**
@@ -583,6 +638,9 @@ public final class LoraRuntime implements AutoCloseable {
         saveQuietly();
       }
     } finally {
+      if (mbeans != null) {
+        mbeans.unregister();
+      }
       removeShutdownHook();
       if (lock != null) {
         lock.close();

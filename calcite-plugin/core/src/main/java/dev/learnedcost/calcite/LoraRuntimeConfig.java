@@ -40,6 +40,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li>State: in memory unless {@link Builder#stateFile(Path)} is set; then saved every 100
  *       learned executions and on {@link LoraRuntime#close()}; no shutdown hook unless
  *       {@link Builder#saveOnShutdown(boolean)}.</li>
+ *   <li>JMX on: a runtime is a long-lived owner, a few per JVM; its 18 MBeans cost
+ *       microseconds to register and nothing until read, and a metric that needs code to turn on
+ *       is missing when an operator needs it (a {@code jdbc:calcite-lora:} connection has no
+ *       code). Turn it off with {@link Builder#jmxEnabled(boolean)} (or {@code loraJmx=false}).
+ *       </li>
  * </ul>
  */
 public final class LoraRuntimeConfig {
@@ -47,6 +52,8 @@ public final class LoraRuntimeConfig {
   public static final int DEFAULT_DIM = 64;
   /** Default executions between saves of a runtime with a state file. */
   public static final int DEFAULT_SAVE_EVERY = 100;
+  /** The name of a runtime with neither a name nor a state file. */
+  public static final String DEFAULT_NAME = "default";
 
   private final LoraMode mode;
   private final Set<OperatorScope> enabledScopes;
@@ -71,6 +78,8 @@ public final class LoraRuntimeConfig {
   private final int saveEvery;
   private final boolean saveOnShutdown;
   private final Duration drainTimeout;
+  private final @Nullable String name;
+  private final boolean jmxEnabled;
 
   private LoraRuntimeConfig(Builder b) {
     this.mode = b.mode;
@@ -100,6 +109,8 @@ public final class LoraRuntimeConfig {
     this.saveEvery = b.saveEvery;
     this.saveOnShutdown = b.saveOnShutdown;
     this.drainTimeout = b.drainTimeout;
+    this.name = b.name;
+    this.jmxEnabled = b.jmxEnabled;
   }
 
   /** Returns a builder with the defaults. */
@@ -144,6 +155,8 @@ public final class LoraRuntimeConfig {
     b.saveEvery = saveEvery;
     b.saveOnShutdown = saveOnShutdown;
     b.drainTimeout = drainTimeout;
+    b.name = name;
+    b.jmxEnabled = jmxEnabled;
     return b;
   }
 
@@ -270,9 +283,30 @@ public final class LoraRuntimeConfig {
     return drainTimeout;
   }
 
+  /**
+   * Returns the runtime's name: the one set with {@link Builder#name(String)}, else the state
+   * file's path, else {@code "default"}. It names the runtime's JMX MBeans.
+   */
+  public String name() {
+    if (name != null) {
+      return name;
+    }
+    return stateFile != null ? stateFile.toString() : DEFAULT_NAME;
+  }
+
+  /** Returns whether {@link Builder#name(String)} set the name (else it is derived). */
+  boolean nameSet() {
+    return name != null;
+  }
+
+  /** Returns whether the runtime registers its metrics as JMX MBeans while it is open. */
+  public boolean jmxEnabled() {
+    return jmxEnabled;
+  }
+
   @Override
   public String toString() {
-    return "LoraRuntimeConfig{mode=" + mode + ", enabledScopes=" + enabledScopes
+    return "LoraRuntimeConfig{name=" + name() + (jmxEnabled ? "" : ", jmx off") + ", mode=" + mode + ", enabledScopes=" + enabledScopes
         + ", rowLog2=[" + rowLog2Min + ", " + rowLog2Max + "], costLog2=[" + costLog2Min + ", "
         + costLog2Max + "], dim=" + dim + ", alpha=" + alpha + ", learningRate=" + learningRate
         + ", categoryFallback=" + categoryFallback + (biasOnly ? ", biasOnly" : "")
@@ -313,6 +347,8 @@ public final class LoraRuntimeConfig {
     private int saveEvery = DEFAULT_SAVE_EVERY;
     private boolean saveOnShutdown = false;
     private Duration drainTimeout = Duration.ofSeconds(30);
+    private @Nullable String name;
+    private boolean jmxEnabled = true;
 
     private Builder() {}
 
@@ -527,6 +563,27 @@ public final class LoraRuntimeConfig {
     }
 
     /**
+     * Names the runtime (default: the state file's path, else {@code "default"}); the name is
+     * the {@code name} key of its JMX MBeans. Null restores the default. Two open runtimes may
+     * share a name: the second one's MBeans get an {@code instance} key (see the module README).
+     */
+    public Builder name(@Nullable String name) {
+      this.name = name;
+      return this;
+    }
+
+    /**
+     * Registers the runtime's counters and per-scope statistics as JMX MBeans in the platform
+     * MBean server while it is open (default on; the names, attributes and units are in the
+     * module README). Registration never fails an open: a runtime whose MBeans cannot be
+     * registered runs without them and says so at WARN.
+     */
+    public Builder jmxEnabled(boolean jmxEnabled) {
+      this.jmxEnabled = jmxEnabled;
+      return this;
+    }
+
+    /**
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the setting, the rule and the value
@@ -561,6 +618,10 @@ public final class LoraRuntimeConfig {
       }
       if (drainTimeout.isNegative() || drainTimeout.isZero()) {
         throw new IllegalArgumentException("drainTimeout must be positive, got " + drainTimeout);
+      }
+      if (name != null && name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank, got '" + name
+            + "'; pass null for the default name");
       }
       // GuardOptions validates the guard settings under their builder names.
       return new LoraRuntimeConfig(this);

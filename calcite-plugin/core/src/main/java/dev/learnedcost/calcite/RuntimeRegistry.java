@@ -11,9 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The runtimes of {@code jdbc:calcite-lora:} connections, by name, counted by their open
- * connections: the first connection of a name opens the runtime, the last one to close closes
- * it (so it drains and saves), and then nothing of it stays here.
+ * The runtimes of {@code jdbc:calcite-lora:} connections, one per state file (or, without one,
+ * per name), counted by their open connections: the first connection opens the runtime, the last
+ * one to close closes it (so it drains and saves), and then nothing of it stays here. Names are
+ * aliases of a runtime ({@code loraName}; several names may share one state file's runtime, a
+ * name belongs to one runtime at a time).
  *
  * <h2>Design notes</h2>
  * <ul>
@@ -40,30 +42,39 @@ final class RuntimeRegistry {
 
   private enum State { OPENING, OPEN, CLOSING }
 
-  /** A name's runtime and how many leases use it; guarded by the registry's monitor. */
+  /** A runtime and how many leases use it; guarded by the registry's monitor. */
   static final class Entry {
+    /** {@code file:<path>} or {@code name:<name>}. */
+    final String key;
+    /** The name it was opened under (the first of its names). */
     final String name;
     final @Nullable Path file;
     final LoraRuntimeConfig requested;
+    final java.util.Set<String> names = new java.util.HashSet<>();
     @Nullable LoraRuntime runtime;
     int users;
     State state = State.OPENING;
 
-    Entry(String name, @Nullable Path file, LoraRuntimeConfig requested) {
+    Entry(String key, String name, @Nullable Path file, LoraRuntimeConfig requested) {
+      this.key = key;
       this.name = name;
       this.file = file;
       this.requested = requested;
+      names.add(name);
     }
   }
 
+  /** By key. */
   private final Map<String, Entry> entries = new HashMap<>();
+  /** Name to key, for every name of every entry. */
+  private final Map<String, String> names = new HashMap<>();
 
   /**
    * Returns a lease on the runtime of {@code name}, opening it with {@code opener} when no
    * connection uses it.
    *
-   * @throws SQLException if the name is bound to another state file, another name has the
-   *     file open, or opening fails
+   * @throws SQLException if the name names the runtime of another state file, or opening
+   *     fails
    */
   Lease acquire(String name, @Nullable Path file, LoraRuntimeConfig requested, Opener opener)
       throws SQLException {
@@ -79,7 +90,7 @@ final class RuntimeRegistry {
         runtime = opener.open();
       } catch (SQLException | RuntimeException | Error failure) {
         synchronized (this) {
-          entries.remove(name, e);
+          remove(e);
           notifyAll();
         }
         throw failure;
@@ -93,53 +104,59 @@ final class RuntimeRegistry {
     return e;
   }
 
+  private static String keyOf(String name, @Nullable Path file) {
+    return file != null ? "file:" + file : "name:" + name;
+  }
+
+  /** Removes an entry and its names; the caller holds the monitor. */
+  private void remove(Entry e) {
+    if (entries.remove(e.key, e)) {
+      for (String n : e.names) {
+        names.remove(n, e.key);
+      }
+    }
+  }
+
   /** Finds or creates the entry of a name and counts one more user; waits out transitions. */
   private synchronized Entry enter(String name, @Nullable Path file,
       LoraRuntimeConfig requested) throws SQLException {
+    String key = keyOf(name, file);
     while (true) {
-      Entry e = entries.get(name);
+      String named = names.get(name);
+      if (named != null && !named.equals(key)) {
+        Entry other = entries.get(named);
+        throw new SQLException(LoraDriver.NAME_PROPERTY + " '" + name + "' names the runtime of "
+            + describe(other == null ? null : other.file) + ", this connection asks for "
+            + describe(file) + "; use another " + LoraDriver.NAME_PROPERTY);
+      }
+      Entry e = entries.get(key);
       if (e == null) {
-        checkFileNotOpenElsewhere(name, file);
-        e = new Entry(name, file, requested);
+        e = new Entry(key, name, file, requested);
         e.users = 1;
-        entries.put(name, e);
+        entries.put(key, e);
+        names.put(name, key);
         return e;
       }
       if (e.state == State.OPEN && e.runtime != null && e.runtime.isClosed()) {
         // The host closed the runtime it got from LoraDriver.runtime(name): start over.
-        entries.remove(name);
+        remove(e);
         continue;
       }
       if (e.state != State.OPEN) {
         waitUninterruptibly();
         continue;
       }
-      if (!Objects.equals(e.file, file)) {
-        throw new SQLException(LoraDriver.NAME_PROPERTY + " '" + name + "' is open with "
-            + describe(e.file) + ", this connection asks for " + describe(file)
-            + "; use another " + LoraDriver.NAME_PROPERTY);
-      }
       if (e.requested.saveEvery() != requested.saveEvery()) {
-        LOG.warn("{} '{}' is open with {}={}; this connection's {}={} is ignored (the first"
-            + " connection of a runtime sets it)", LoraDriver.NAME_PROPERTY, name,
+        LOG.warn("the runtime of {} is open with {}={}; this connection's {}={} is ignored (the"
+            + " first connection of a runtime sets it)", describe(file),
             LoraDriver.SAVE_EVERY_PROPERTY, e.requested.saveEvery(),
             LoraDriver.SAVE_EVERY_PROPERTY, requested.saveEvery());
       }
+      if (e.names.add(name)) {
+        names.put(name, key);
+      }
       e.users++;
       return e;
-    }
-  }
-
-  private void checkFileNotOpenElsewhere(String name, @Nullable Path file) throws SQLException {
-    if (file == null) {
-      return;
-    }
-    for (Entry other : entries.values()) {
-      if (file.equals(other.file)) {
-        throw new SQLException("the learned state " + file + " is already open as "
-            + LoraDriver.NAME_PROPERTY + " '" + other.name + "' (one runtime per state file);"
-            + " connect with " + LoraDriver.NAME_PROPERTY + "=" + other.name);
-      }
     }
   }
 
@@ -161,7 +178,7 @@ final class RuntimeRegistry {
   void release(Entry e) {
     LoraRuntime toClose;
     synchronized (this) {
-      if (entries.get(e.name) != e) {
+      if (entries.get(e.key) != e) {
         return; // closed already (forcibly); nothing to count
       }
       if (--e.users > 0) {
@@ -180,7 +197,7 @@ final class RuntimeRegistry {
       }
     } finally {
       synchronized (this) {
-        entries.remove(e.name, e);
+        remove(e);
         notifyAll();
       }
     }
@@ -197,7 +214,7 @@ final class RuntimeRegistry {
     LoraRuntime runtime;
     synchronized (this) {
       while (true) {
-        e = entries.get(name);
+        e = entryOf(name);
         if (e == null) {
           return false;
         }
@@ -213,16 +230,21 @@ final class RuntimeRegistry {
     return true;
   }
 
+  private @Nullable Entry entryOf(String name) {
+    String key = names.get(name);
+    return key == null ? null : entries.get(key);
+  }
+
   /** Returns the open runtime of a name. */
   synchronized Optional<LoraRuntime> runtime(String name) {
-    Entry e = entries.get(name);
+    Entry e = entryOf(name);
     return e == null || e.state != State.OPEN || e.runtime == null || e.runtime.isClosed()
         ? Optional.empty() : Optional.of(e.runtime);
   }
 
-  /** Returns how many names have a runtime (tests: nothing stays that nobody uses). */
+  /** Returns how many runtimes and names are held (tests: nothing stays that nobody uses). */
   synchronized int size() {
-    return entries.size();
+    return entries.size() + names.size();
   }
 
   /**

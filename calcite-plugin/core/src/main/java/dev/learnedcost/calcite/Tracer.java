@@ -31,6 +31,14 @@ final class Tracer {
 
   /** Traces the plan under {@code root}, every node, in pre-order. */
   static PlanTrace trace(RelNode root, Binding planning) {
+    return trace(root, planning, null);
+  }
+
+  /**
+   * Traces the plan under {@code root} with an engine's own metadata queries ({@code engine}),
+   * or the runtime's Calcite ones when null.
+   */
+  static PlanTrace trace(RelNode root, Binding planning, @Nullable EngineMetadata engine) {
     List<RelNode> nodes = new ArrayList<>();
     List<Integer> depths = new ArrayList<>();
     collect(root, 0, nodes, depths);
@@ -38,7 +46,8 @@ final class Tracer {
     for (int i = 0; i < d.length; i++) {
       d[i] = depths.get(i);
     }
-    return new PlanTrace(planning.mode(), nodes, traceNodes(nodes, planning), d, planHash(root));
+    return new PlanTrace(planning.mode(), nodes, traceNodes(nodes, planning, engine), d,
+        planHash(root));
   }
 
   private static void collect(RelNode rel, int depth, List<RelNode> nodes, List<Integer> depths) {
@@ -49,22 +58,36 @@ final class Tracer {
     }
   }
 
-  /** Traces the given nodes (a plan's, in any order) in one metadata query. */
+  /** Traces the given nodes (a plan's, in any order) in one metadata query of Calcite's. */
   static List<NodeTrace> traceNodes(List<RelNode> nodes, Binding planning) {
+    return traceNodes(nodes, planning, null);
+  }
+
+  /**
+   * Traces the given nodes in one metadata query: the runtime's Calcite query carrying a
+   * capturing binding, or an engine's query whose handlers record through
+   * {@link EngineCorrections} into the captures active on this thread.
+   */
+  static List<NodeTrace> traceNodes(List<RelNode> nodes, Binding planning,
+      @Nullable EngineMetadata engine) {
     TraceCaptures captures = new TraceCaptures();
-    RelMetadataQuery mq = CalciteMetadata.query(captures.bind(planning));
-    RelMetadataQuery stock = CalciteMetadata.stockQuery();
-    // One pass first: the metadata query caches, so each node's handlers run once, when the
-    // node (or its first ancestor) is asked, and each run is captured by node identity.
-    for (RelNode rel : nodes) {
-      mq.getRowCount(rel);
-      mq.getNonCumulativeCost(rel);
+    try (TraceCaptures.Active ignored = captures.activate()) {
+      RelMetadataQuery mq = engine == null
+          ? CalciteMetadata.query(captures.bind(planning)) : engine.learnedQuery();
+      RelMetadataQuery stock = engine == null
+          ? CalciteMetadata.stockQuery() : engine.stockQuery();
+      // One pass first: the metadata query caches, so each node's handlers run once, when the
+      // node (or its first ancestor) is asked, and each run is captured by node identity.
+      for (RelNode rel : nodes) {
+        mq.getRowCount(rel);
+        mq.getNonCumulativeCost(rel);
+      }
+      List<NodeTrace> out = new ArrayList<>(nodes.size());
+      for (RelNode rel : nodes) {
+        out.add(traceNode(rel, mq, stock, captures, planning.model()));
+      }
+      return out;
     }
-    List<NodeTrace> out = new ArrayList<>(nodes.size());
-    for (RelNode rel : nodes) {
-      out.add(traceNode(rel, mq, stock, captures, planning.model()));
-    }
-    return out;
   }
 
   private static NodeTrace traceNode(RelNode rel, RelMetadataQuery mq, RelMetadataQuery stock,

@@ -350,6 +350,31 @@ class InstallTest {
   }
 
   @Test
+  void jdbcDriverUrl_oneStateFile_oneRuntimeWhateverTheNames_aNameOneRuntimeAtATime()
+      throws Exception {
+    Path file = dir.resolve("shared.lcfs");
+    Path other = dir.resolve("other.lcfs");
+    try (Connection a = DriverManager.getConnection(
+            "jdbc:calcite-lora:loraName=alpha;loraModel=" + file);
+        Connection b = DriverManager.getConnection(
+            "jdbc:calcite-lora:loraName=beta;loraModel=" + dir.resolve(".").resolve(
+                "shared.lcfs"))) {
+      assertThat(LoraDriver.runtime("alpha").orElseThrow())
+          .isSameAs(LoraDriver.runtime("beta").orElseThrow());
+      assertThatThrownBy(() -> DriverManager.getConnection(
+              "jdbc:calcite-lora:loraName=alpha;loraModel=" + other))
+          .isInstanceOf(SQLException.class)
+          .hasMessage("loraName 'alpha' names the runtime of state file "
+              + dir.toRealPath().resolve("shared.lcfs")
+              + ", this connection asks for state file " + dir.toRealPath().resolve("other.lcfs")
+              + "; use another loraName");
+      assertThat(a.isClosed() || b.isClosed()).isFalse();
+    }
+    assertThat(LoraDriver.runtime("alpha")).isEmpty();
+    assertThat(LoraDriver.runtime("beta")).isEmpty();
+  }
+
+  @Test
   void jdbcDriverUrl_badProperties_failNamingTheProperty() {
     assertThatThrownBy(() -> DriverManager.getConnection("jdbc:calcite-lora:loraName=x;loraLearn=yes"))
         .hasMessage("loraLearn must be true or false, got 'yes'");

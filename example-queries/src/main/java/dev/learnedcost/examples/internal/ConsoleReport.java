@@ -1,5 +1,7 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraStats;
 import dev.learnedcost.calcite.ScopeStats;
 import dev.learnedcost.engine.OperatorScope;

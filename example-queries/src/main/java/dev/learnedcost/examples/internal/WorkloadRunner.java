@@ -1,5 +1,8 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;

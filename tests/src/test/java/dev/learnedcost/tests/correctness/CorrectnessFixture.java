@@ -8,9 +8,9 @@ import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpchDataset;
-import dev.learnedcost.examples.internal.Engine;
-import dev.learnedcost.examples.internal.EngineSession;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>Modes: one {@link EngineSession} per data set and mode, so every query runs exactly as
  *       the demo runs it (the {@code ScanOnlyJdbcConvention} schema, the per-query timeout and
  *       its cancellation). Shadow and trained are both the demo's learned engine, each with its
- *       own model and synchronous {@link FeedbackLoop}: the shadow model learns in
+ *       own synchronous {@link LoraRuntime}: the shadow one learns in
  *       {@link LoraMode#SHADOW}, the trained one in {@link LoraMode#ON}. Both keep learning while
  *       the suite runs, so later queries plan with a model that has seen more.</li>
  *   <li>Reproducible plans: the trained model learns rows only ({@code learnCost} off), which

@@ -230,6 +230,15 @@ public final class LearnedModel {
     return b.sink() == null && !trained;
   }
 
+  /**
+   * Returns the row factor of {@code rel} given the engine's estimate {@code base} (1 where no
+   * correction applies, and in modes OFF and SHADOW), for an engine's own handlers.
+   */
+  public double rowFactor(RelNode rel, RelMetadataQuery mq, double base, Binding b) {
+    double v = correctRows(rel, mq, base, b);
+    return v == base || !(base > 0) ? 1.0 : v / base;
+  }
+
   /** Returns the learned row count of {@code rel} given its stock estimate {@code base}. */
   double correctRows(RelNode rel, RelMetadataQuery mq, double base, Binding b) {
     rowCountCalls.increment();
@@ -281,7 +290,7 @@ public final class LearnedModel {
   }
 
   /** Returns the cost correction factor of {@code rel} (1 when none applies). */
-  double costFactor(RelNode rel, RelMetadataQuery mq, double baseValue, Binding b) {
+  public double costFactor(RelNode rel, RelMetadataQuery mq, double baseValue, Binding b) {
     costCalls.increment();
     LoraMode mode = b.mode();
     if (mode == LoraMode.OFF || answersStock(b)) {

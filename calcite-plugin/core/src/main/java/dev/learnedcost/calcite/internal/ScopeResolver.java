@@ -144,6 +144,9 @@ public final class ScopeResolver {
   /** Returns the scope of {@code rel}, or null when it has none. */
   public @Nullable OperatorScope resolve(RelNode rel) {
     for (ScopeMapping m : mappings) {
+      if (m.hasNoScope(rel)) {
+        return null;
+      }
       OperatorScope s = m.scopeOf(rel);
       if (s != null) {
         return s;

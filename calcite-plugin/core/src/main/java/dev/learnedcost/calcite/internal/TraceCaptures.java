@@ -11,7 +11,39 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (copied), the base and the factor of the first computation. Used on one thread.
  */
 public final class TraceCaptures {
+  /** The captures engines' handlers record into while a trace runs on this thread. */
+  private static final ThreadLocal<TraceCaptures> CURRENT = new ThreadLocal<>();
+
   private final Map<RelNode, Capture> captures = new IdentityHashMap<>();
+
+  /** Returns the captures active on this thread (see {@link #activate()}), or null. */
+  public static @Nullable TraceCaptures current() {
+    return CURRENT.get();
+  }
+
+  /**
+   * Makes these the captures of this thread until the returned handle is closed: an engine's
+   * handlers, whose metadata queries carry no binding, record into them (see
+   * {@code EngineCorrections}).
+   */
+  public Active activate() {
+    TraceCaptures previous = CURRENT.get();
+    CURRENT.set(this);
+    return () -> {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    };
+  }
+
+  /** Ends an {@link #activate()}. */
+  @FunctionalInterface
+  public interface Active extends AutoCloseable {
+    @Override
+    void close();
+  }
 
   /** Returns a binding that plans like {@code planning} and records into these captures. */
   public Binding bind(Binding planning) {

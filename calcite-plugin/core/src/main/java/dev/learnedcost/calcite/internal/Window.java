@@ -1,5 +1,8 @@
 package dev.learnedcost.calcite.internal;
 
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -71,6 +74,38 @@ public final class Window {
       m = Double.isNaN(m) ? values[i] : Math.max(m, values[i]);
     }
     return m;
+  }
+
+  /** Writes the values held, oldest first: an int count, then the doubles. */
+  public void writeTo(DataOutput out) throws IOException {
+    double[] v = toArray();
+    out.writeInt(v.length);
+    for (double x : v) {
+      out.writeDouble(x);
+    }
+  }
+
+  /**
+   * Reads values written by {@link #writeTo} and adds them (a window shorter than the written
+   * one keeps the newest).
+   *
+   * @param maxSize the largest count accepted
+   * @param what what the values are, for the messages
+   * @throws IOException if the count is outside {@code 0..maxSize} or a value is negative or not
+   *     finite (the message names {@code what} and the value)
+   */
+  public void readFrom(DataInput in, int maxSize, String what) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || n > maxSize) {
+      throw new IOException(what + ": size must be in 0.." + maxSize + ", got " + n);
+    }
+    for (int i = 0; i < n; i++) {
+      double v = in.readDouble();
+      if (!(v >= 0) || Double.isInfinite(v)) {
+        throw new IOException(what + ": a value must be finite and >= 0, got " + v);
+      }
+      add(v);
+    }
   }
 
   /**

@@ -1,6 +1,5 @@
 package dev.learnedcost.calcite.internal.guard;
 
-import dev.learnedcost.calcite.internal.Window;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -29,6 +28,8 @@ import java.util.List;
 public final class GuardCodec {
   /** The history layout written now. */
   public static final int VERSION = 2;
+  /** The longest window a file may hold (the configured windows are 1..64). */
+  private static final int MAX_WINDOW = 64;
 
   private GuardCodec() {}
 
@@ -54,10 +55,10 @@ public final class GuardCodec {
         for (double v : state) {
           out.writeDouble(v);
         }
-        writeWindow(e.stock, out);
-        writeWindow(e.learned, out);
+        e.stock.writeTo(out);
+        e.learned.writeTo(out);
         out.writeLong(e.stockPreparations);
-        writeWindow(e.stockPreparation, out);
+        e.stockPreparation.writeTo(out);
       }
     }
   }
@@ -98,37 +99,15 @@ public final class GuardCodec {
         state[k] = in.readDouble();
       }
       e.guardState = len == 0 ? null : state;
-      readWindow(e.stock, in, fp);
-      readWindow(e.learned, in, fp);
+      e.stock.readFrom(in, MAX_WINDOW, "stock latencies of " + fp);
+      e.learned.readFrom(in, MAX_WINDOW, "learned latencies of " + fp);
       if (version >= 2) {
         e.stockPreparations = nonNegative(in.readLong(), "stockPreparations", fp);
-        readWindow(e.stockPreparation, in, fp);
+        e.stockPreparation.readFrom(in, MAX_WINDOW, "stock preparations of " + fp);
       }
       g.put(e);
     }
     return g;
-  }
-
-  private static void writeWindow(Window w, DataOutput out) throws IOException {
-    double[] v = w.toArray();
-    out.writeInt(v.length);
-    for (double x : v) {
-      out.writeDouble(x);
-    }
-  }
-
-  private static void readWindow(Window w, DataInput in, String fp) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > 64) {
-      throw new IOException("window size of " + fp + " must be in 0..64, got " + n);
-    }
-    for (int i = 0; i < n; i++) {
-      double v = in.readDouble();
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IOException("latency of " + fp + " must be finite and >= 0, got " + v);
-      }
-      w.add(v);
-    }
   }
 
   private static long nonNegative(long v, String what, String fp) throws IOException {

@@ -26,8 +26,8 @@ public final class StatisticsCodec {
         out.writeLong(s.observations);
         out.writeDouble(s.stockSum);
         out.writeDouble(s.learnedSum);
-        writeWindow(s.stockWindow.toArray(), out);
-        writeWindow(s.learnedWindow.toArray(), out);
+        s.stockWindow.writeTo(out);
+        s.learnedWindow.writeTo(out);
         out.writeLong(s.costCount);
         out.writeDouble(s.stockCostSum);
         out.writeDouble(s.learnedCostSum);
@@ -51,8 +51,8 @@ public final class StatisticsCodec {
       s.observations = count(in.readLong(), where + "observations");
       s.stockSum = finite(in.readDouble(), where + "stockSum");
       s.learnedSum = finite(in.readDouble(), where + "learnedSum");
-      readWindow(in, s.stockWindow, where + "stock errors");
-      readWindow(in, s.learnedWindow, where + "learned errors");
+      s.stockWindow.readFrom(in, ScopeStatistics.ERROR_WINDOW, where + "stock errors");
+      s.learnedWindow.readFrom(in, ScopeStatistics.ERROR_WINDOW, where + "learned errors");
       s.costCount = count(in.readLong(), where + "costCount");
       s.stockCostSum = finite(in.readDouble(), where + "stockCostSum");
       s.learnedCostSum = finite(in.readDouble(), where + "learnedCostSum");
@@ -61,28 +61,6 @@ public final class StatisticsCodec {
       s.successes = count(in.readLong(), where + "successes");
     }
     return all;
-  }
-
-  private static void writeWindow(double[] v, DataOutput out) throws IOException {
-    out.writeInt(v.length);
-    for (double x : v) {
-      out.writeDouble(x);
-    }
-  }
-
-  private static void readWindow(DataInput in, dev.learnedcost.calcite.internal.Window w,
-      String what) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > w.capacity()) {
-      throw new IOException(what + ": size must be in 0.." + w.capacity() + ", got " + n);
-    }
-    for (int i = 0; i < n; i++) {
-      double v = in.readDouble();
-      if (!(v >= 0) || Double.isInfinite(v)) {
-        throw new IOException(what + ": an error must be finite and >= 0, got " + v);
-      }
-      w.add(v);
-    }
   }
 
   private static long count(long v, String what) throws IOException {

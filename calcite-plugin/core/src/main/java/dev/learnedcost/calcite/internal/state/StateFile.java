@@ -248,6 +248,31 @@ public final class StateFile {
   }
 
   /**
+   * Reads a state file as it was written, for tools that inspect or edit it: with the
+   * {@code biasOnly} setting its flags record (where {@link #read} compares them with a
+   * runtime's) and the guard's latency windows at their largest (64), so that writing it back
+   * keeps every value. Strict as {@link #read}; moves nothing aside.
+   *
+   * @throws IOException naming the file and the failed check
+   */
+  public static Loaded readAsWritten(Path file) throws IOException {
+    boolean biasOnly = false;
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      ByteBuffer head = ByteBuffer.wrap(in.readNBytes(16));
+      if (head.remaining() == 16 && head.getInt() == MAGIC && head.getInt() >= 3) {
+        head.getInt(); // layout, checked by read
+        biasOnly = (head.getInt() & FLAG_BIAS_ONLY) != 0;
+      }
+    }
+    LoraRuntimeConfig config = LoraRuntimeConfig.builder().biasOnly(biasOnly).jmxEnabled(false)
+        .build();
+    GuardOptions d = GuardOptions.DEFAULTS;
+    GuardOptions widest = new GuardOptions(d.enabled(), d.threshold(), 64, d.baselineRuns(),
+        d.exploreEvery(), d.retryChange(), d.severeFactor());
+    return read(file, config, widest);
+  }
+
+  /**
    * Loads the state in {@code file}: a fresh state when it does not exist, and, when it cannot
    * be used, a fresh state too, with the problem logged at ERROR (one line, the file and the
    * failed check) and returned, and the file moved aside ({@code <name>.damaged-<millis>}) so

@@ -1,4 +1,4 @@
-package dev.learnedcost.examples.internal;
+package dev.learnedcost.examples.run;
 
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.calcite.LoraRuntimeConfig;
-import dev.learnedcost.calcite.internal.ScopeResolver;
+import dev.learnedcost.calcite.NodeTrace;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,10 +21,8 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import dev.learnedcost.calcite.internal.LoraCost;
 import org.apache.calcite.jdbc.CalciteConnection;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.RelOptUtil;
@@ -330,11 +328,11 @@ class VectorPlanTest {
               + ", plan " + RelOptUtil.toString(plan.get());
           assertThat(plan.get().explain()).as(what)
               .contains(kinds.length == 0 ? "VectorTopK" : "HnswScan");
-          double planned = LoraCost.valueOf(chosen.get());
+          double planned = weighted(chosen.get());
           // Round 0 trains the cost corrections; until a projection's scope is trained it is
           // priced as stock Calcite prices it (an untrained model changes nothing).
           if (round > 0) {
-            assertThat(LoraCost.valueOf(finished.get())).as(what)
+            assertThat(weighted(finished.get())).as(what)
                 .isCloseTo(planned, org.assertj.core.data.Offset.offset(1e-6 * planned));
           }
         }
@@ -347,7 +345,6 @@ class VectorPlanTest {
   @Test
   void executedPlan_mapsVectorNodesToVectorScopes_andFeedbackTrainsThem() throws Exception {
     Set<OperatorScope> seen = EnumSet.noneOf(OperatorScope.class);
-    ScopeResolver resolver = ScopeResolver.standard();
     try (LoraRuntime runtime = LoraRuntime.open(LEARNING)) {
       for (VectorIndex.Kind kind : VectorIndex.Kind.values()) {
         AtomicReference<RelNode> plan = new AtomicReference<>();
@@ -362,9 +359,9 @@ class VectorPlanTest {
             Connection exact = connect(runtime.driver(LoraMode.ON, true), table())) {
           for (int i = 0; i < 3; i++) {
             assertThat(ids(c, knn("", 10))).isEqualTo(bruteForce(-1, 10));
-            collect(plan.get(), resolver, seen::add);
+            collect(runtime, plan.get(), seen);
             assertThat(ids(exact, knn("", 10))).isEqualTo(bruteForce(-1, 10));
-            collect(plan.get(), resolver, seen::add);
+            collect(runtime, plan.get(), seen);
           }
         }
       }
@@ -390,13 +387,17 @@ class VectorPlanTest {
     }
   }
 
-  private static void collect(RelNode rel, ScopeResolver resolver, Consumer<OperatorScope> out) {
-    OperatorScope s = resolver.resolve(rel);
-    if (s != null) {
-      out.accept(s);
-    }
-    for (RelNode in : rel.getInputs()) {
-      collect(in, resolver, out);
+  /** The plugin's weighted cost value: rows + 0.1 cpu + io (see the core README). */
+  private static double weighted(RelOptCost c) {
+    return c.getRows() + 0.1 * c.getCpu() + c.getIo();
+  }
+
+  /** Adds the scope of every node of the plan, as the runtime's trace resolves them. */
+  private static void collect(LoraRuntime runtime, RelNode plan, Set<OperatorScope> out) {
+    for (NodeTrace t : runtime.trace(plan).traces()) {
+      if (t.scope() != null) {
+        out.add(t.scope());
+      }
     }
   }
 }

@@ -1,4 +1,4 @@
-package dev.learnedcost.examples.internal;
+package dev.learnedcost.examples.run;
 
 import dev.learnedcost.calcite.LoraMode;
 import dev.learnedcost.calcite.LoraRuntime;
@@ -416,7 +416,7 @@ public final class EngineSession implements AutoCloseable {
   }
 
   /** Returns a one-line description of a failure: its class and message, and the root cause. */
-  static String describe(Throwable t) {
+  public static String describe(Throwable t) {
     StringBuilder sb = new StringBuilder(t.getClass().getSimpleName());
     if (t.getMessage() != null) {
       sb.append(": ").append(firstLine(t.getMessage()));

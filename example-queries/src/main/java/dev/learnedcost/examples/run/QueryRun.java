@@ -1,4 +1,4 @@
-package dev.learnedcost.examples.internal;
+package dev.learnedcost.examples.run;
 
 import dev.learnedcost.examples.ResultTable;
 import java.util.Objects;
