@@ -101,6 +101,15 @@ class RegressionGuardTest {
     assertThat(g.history(FP).orElseThrow().learnedMedianMs()).isEqualTo(42);
   }
 
+  /** A guard that saw the stock plan's cold first run (300 ms), then two warm ones (70 ms). */
+  private RegressionGuard coldThenWarmStock() {
+    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
+    for (double ms : new double[] {300, 70, 70}) {
+      g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
+    }
+    return g;
+  }
+
   /** Records the first, cold run of a learned plan and checks that it did not fall back. */
   private void coldRun(RegressionGuard g, long plan, double ms) {
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, plan, ms, model)).isFalse();
@@ -112,10 +121,7 @@ class RegressionGuardTest {
    */
   @Test
   void firstRunOfALearnedPlan_isJudgedAgainstTheColdStockRun_notTheWarmOnes() {
-    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
-    for (double ms : new double[] {300, 70, 70}) { // the stock plan's cold first run, then warm
-      g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
-    }
+    RegressionGuard g = coldThenWarmStock();
     // 407 ms is beyond 5x the warm stock runs (350) but not 5x the cold one (1,500): kept, and
     // out of the window.
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 407, model)).isFalse();
@@ -132,15 +138,9 @@ class RegressionGuardTest {
     assertThat(g.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 407, model)).isTrue();
     // A new plan whose first run is beyond 5x even the cold stock run falls back at once, and
     // so does an unfinished first run.
-    RegressionGuard other = new RegressionGuard(GuardOptions.DEFAULTS);
-    for (double ms : new double[] {300, 70, 70}) {
-      other.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
-    }
+    RegressionGuard other = coldThenWarmStock();
     assertThat(other.record(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 1_501, model)).isTrue();
-    RegressionGuard third = new RegressionGuard(GuardOptions.DEFAULTS);
-    for (double ms : new double[] {300, 70, 70}) {
-      third.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
-    }
+    RegressionGuard third = coldThenWarmStock();
     assertThat(third.recordIncomplete(FP, SHAPE, PlanChoice.LEARNED, LEARNED_PLAN, 1_000, model))
         .isFalse();
     assertThat(third.recordIncomplete(FP, SHAPE, PlanChoice.LEARNED, 34, 10_000, model))
@@ -150,10 +150,7 @@ class RegressionGuardTest {
   /** After a restart the cold stock run of this process is unknown: a cold run is not judged. */
   @Test
   void firstRunAfterARestart_withoutAColdStockRun_isNotJudged_itsNextRunIs() throws Exception {
-    RegressionGuard g = new RegressionGuard(GuardOptions.DEFAULTS);
-    for (double ms : new double[] {300, 70, 70}) {
-      g.record(FP, SHAPE, PlanChoice.STOCK_BASELINE, STOCK_PLAN, ms, model);
-    }
+    RegressionGuard g = coldThenWarmStock();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     GuardCodec.write(g, new DataOutputStream(bytes));
     RegressionGuard restarted = GuardCodec.read(
