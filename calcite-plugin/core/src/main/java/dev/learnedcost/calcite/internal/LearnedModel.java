@@ -224,10 +224,16 @@ public final class LearnedModel {
    * correction would be exactly 1. No scope is resolved, no node embedded, no adapter run:
    * planning with an untrained model costs the handler dispatch alone. Once trained, a node
    * whose adapter is still the identity ({@link ScopedLoRA#isIdentity}) skips the embedding and
-   * the forward likewise; a trace always embeds (the learner needs the embeddings).
+   * the forward likewise; a trace always embeds (the learner needs the embeddings), and so does
+   * mode SHADOW, whose purpose is to compute every correction without applying it.
    */
   boolean answersStock(Binding b) {
-    return b.sink() == null && !trained;
+    return !trained && !computesAll(b);
+  }
+
+  /** Whether every correction is computed in full: traced (the learner needs it) or SHADOW. */
+  private static boolean computesAll(Binding b) {
+    return b.sink() != null || b.mode() == LoraMode.SHADOW;
   }
 
   /**
@@ -252,7 +258,7 @@ public final class LearnedModel {
         return base;
       }
       OperatorScope rowScope = rowScope(scope);
-      double f = b.sink() == null && lora.isIdentity(rowScope) ? 1.0
+      double f = !computesAll(b) && lora.isIdentity(rowScope) ? 1.0
           : forwardFactor(rel, mq, rowScope, base, CostEmbedding.READOUT_ROWS, b, base);
       if (mode == LoraMode.SHADOW) {
         shadowCorrections.increment();
@@ -276,7 +282,7 @@ public final class LearnedModel {
     if (b.mode() == LoraMode.OFF || answersStock(b)) {
       return false;
     }
-    if (b.sink() != null) {
+    if (computesAll(b)) {
       return true;
     }
     try {
@@ -302,7 +308,7 @@ public final class LearnedModel {
         return 1.0;
       }
       double f = 1.0;
-      if (b.sink() != null || !lora.isIdentity(scope)) {
+      if (computesAll(b) || !lora.isIdentity(scope)) {
         Double rows = mq.getRowCount(rel);
         double r = rows == null || !(rows >= 0) || Double.isInfinite(rows) ? 0.0 : rows;
         f = forwardFactor(rel, mq, scope, r, CostEmbedding.READOUT_COST, b, baseValue);
