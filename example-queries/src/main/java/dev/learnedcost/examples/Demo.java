@@ -11,6 +11,7 @@ import dev.learnedcost.examples.report.HtmlReport;
 import dev.learnedcost.examples.report.JsonReport;
 import dev.learnedcost.examples.report.RoundResult;
 import dev.learnedcost.examples.report.RunSummary;
+import dev.learnedcost.examples.report.ScopeRounds;
 import dev.learnedcost.examples.internal.WorkloadRunner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -89,11 +90,16 @@ public final class Demo implements Callable<Integer> {
           + " the learned model, learning after every query) or all; default ${DEFAULT-VALUE}")
   ModeOption mode;
 
-  @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+  @Option(names = "--rounds", defaultValue = "4", paramLabel = "N",
       description = "rounds over the workload, at least 1; default ${DEFAULT-VALUE}")
   int rounds;
 
-  @Option(names = "--dataset", defaultValue = "tpch", paramLabel = "NAME",
+  @Option(names = "--last-round-runs", defaultValue = "3", paramLabel = "N",
+      description = "executions of each query per engine in the last round, the engines taking"
+          + " turns; its table shows each engine's median run; default ${DEFAULT-VALUE}")
+  int lastRoundRuns;
+
+  @Option(names = "--dataset", defaultValue = "skew", paramLabel = "NAME",
       description = "tpch, skew, both (tpch and skew) or vector (kNN queries over clustered"
           + " embeddings with HNSW and IVF-Flat indexes); default ${DEFAULT-VALUE}")
   DatasetOption dataset;
@@ -102,7 +108,7 @@ public final class Demo implements Callable<Integer> {
       description = "TPC-H scale factor, in (0, 100]; default ${DEFAULT-VALUE}")
   double scale;
 
-  @Option(names = "--skew-size", defaultValue = "1.0", paramLabel = "F",
+  @Option(names = "--skew-size", defaultValue = "0.2", paramLabel = "F",
       description = "size factor of the skew data set, in [0.01, 20]; default ${DEFAULT-VALUE}")
   double skewSize;
 
@@ -142,7 +148,7 @@ public final class Demo implements Callable<Integer> {
       description = "write an HTML report with the learning curve to DIR/report.html")
   Path reportDir;
 
-  @Option(names = "--timeout", defaultValue = "30", paramLabel = "SECONDS",
+  @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
       description = "per query and engine; a query that takes longer is cancelled and reported"
           + " as TIMEOUT; default ${DEFAULT-VALUE}")
   long timeoutSeconds;
@@ -162,7 +168,8 @@ public final class Demo implements Callable<Integer> {
           + " execution node by node, the learned estimates beside the actual rows and times")
   boolean recallAnalyze;
 
-  @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
+  @Option(names = "--no-progress", description = "no progress bars (they go to stderr, and only"
+      + " when it is a terminal: in a log, one line per round and table instead)")
   boolean noProgress;
 
   /** Runs the demo and exits with its exit code. */
@@ -251,12 +258,17 @@ public final class Demo implements Callable<Integer> {
         workloads.stream().mapToInt(w -> w.queries().size()).sum(),
         engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
     out.flush();
+    ScopeRounds scopeRounds = new ScopeRounds();
     try (WorkloadRunner runner = new WorkloadRunner(workloads, engines,
         Duration.ofSeconds(timeoutSeconds), runtime)) {
       for (int r = 1; r <= rounds; r++) {
-        RoundResult round = runner.runRound(r, rounds, runProgress());
+        int runs = r == rounds ? lastRoundRuns : 1;
+        RoundResult round = runner.runRound(r, rounds, runs, runProgress());
         results.add(round);
-        ConsoleReport.printRound(out, round, rounds, engines);
+        if (runtime != null) {
+          scopeRounds.roundEnded(runtime.scopeStats());
+        }
+        ConsoleReport.printRound(out, round, rounds, engines, runs);
       }
     }
     if (engines.contains(Engine.LEARNED) && !results.isEmpty()) {
@@ -267,6 +279,7 @@ public final class Demo implements Callable<Integer> {
       StringWriter text = new StringWriter();
       try (PrintWriter w = new PrintWriter(text)) {
         ConsoleReport.printLearning(w, runtime.scopeStats(), runtime.stats());
+        ConsoleReport.printScopeRounds(w, scopeRounds);
       }
       learning = text.toString().strip();
       out.println();
@@ -288,7 +301,8 @@ public final class Demo implements Callable<Integer> {
     RunSummary summary = RunSummary.of(results, loadFailures.size() + saveFailures);
     ConsoleReport.printSummary(out, summary, engines);
     if (jsonPath != null) {
-      JsonReport.write(jsonPath, results, summary, loadFailures);
+      JsonReport.write(jsonPath, results, summary, loadFailures,
+          runtime == null ? List.of() : runtime.scopeStats(), scopeRounds);
       out.println("JSON written to " + jsonPath);
     }
     if (reportDir != null) {
@@ -353,6 +367,10 @@ public final class Demo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--rounds must be at least 1, got " + rounds);
     }
+    if (lastRoundRuns < 1) {
+      throw new ParameterException(spec.commandLine(),
+          "--last-round-runs must be at least 1, got " + lastRoundRuns);
+    }
     if (timeoutSeconds < 1) {
       throw new ParameterException(spec.commandLine(),
           "--timeout must be at least 1 second, got " + timeoutSeconds);
@@ -363,7 +381,7 @@ public final class Demo implements Callable<Integer> {
     }
     if (!(skewSize >= SkewDataset.MIN_SIZE_FACTOR && skewSize <= SkewDataset.MAX_SIZE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--skew-size must be in [0.01, 20], got "
-          + skewSize + "; the default is " + SkewDataset.DEFAULT_SIZE_FACTOR);
+          + skewSize + "; the demo's default is 0.2");
     }
     if (recallAnalyze && !recall) {
       throw new ParameterException(spec.commandLine(), "--recall-analyze needs --recall");
@@ -471,7 +489,7 @@ public final class Demo implements Callable<Integer> {
     out.printf(Locale.ROOT, "Opening data set %s (%s) in %s%n", d.name(), d.parameters(),
         dir.toAbsolutePath());
     out.flush();
-    LoadBars bars = new LoadBars(noProgress ? null : System.err, err);
+    LoadBars bars = new LoadBars(progressBars() ? System.err : null, err, !noProgress);
     DemoDatabase db;
     try {
       db = DemoDatabase.open(dir, d, bars);
@@ -490,9 +508,49 @@ public final class Demo implements Callable<Integer> {
     return db;
   }
 
+  /**
+   * Whether progress bars are drawn: not with {@code --no-progress}, and only on a terminal. A
+   * bar redraws itself with carriage returns several times a second; in a log (a CI job, output
+   * piped to a file) every redraw is a line of its own.
+   */
+  private boolean progressBars() {
+    return !noProgress && isTerminal();
+  }
+
+  /** Whether the JVM's standard streams are a terminal (JDK 22+: {@code Console.isTerminal}). */
+  static boolean isTerminal() {
+    java.io.Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return true; // before JDK 22 a console exists only for a terminal
+    }
+  }
+
   private WorkloadRunner.Progress runProgress() {
     if (noProgress) {
       return WorkloadRunner.Progress.NONE;
+    }
+    if (!isTerminal()) {
+      return new WorkloadRunner.Progress() {
+        @Override
+        public void roundStarted(int round, int total, long steps) {
+          err.printf(Locale.ROOT, "round %d/%d: %d executions...%n", round, total, steps);
+          err.flush();
+        }
+
+        @Override
+        public void executing(String ds, String query, Engine engine) {}
+
+        @Override
+        public void executed() {}
+
+        @Override
+        public void roundFinished() {}
+      };
     }
     return new WorkloadRunner.Progress() {
       private ProgressBar bar;
@@ -529,17 +587,27 @@ public final class Demo implements Callable<Integer> {
   private static final class LoadBars implements LoadProgressListener {
     private final PrintStream stream;
     private final PrintWriter err;
+    private final boolean lines;
     private ProgressBar bar;
     private String table;
 
-    LoadBars(PrintStream stream, PrintWriter err) {
+    /**
+     * @param stream where bars are drawn, or null for none
+     * @param lines without bars, one line per loaded table
+     */
+    LoadBars(PrintStream stream, PrintWriter err, boolean lines) {
       this.stream = stream;
       this.err = err;
+      this.lines = lines;
     }
 
     @Override
     public void rowsLoaded(String name, long rowsDone, long rowsTotal) {
       if (stream == null) {
+        if (lines && rowsDone == rowsTotal) {
+          err.printf(Locale.ROOT, "  load %s: %,d rows%n", name, rowsTotal);
+          err.flush();
+        }
         return;
       }
       if (!name.equals(table)) {

@@ -32,7 +32,7 @@ class DemoRunTest {
       + " GROUP BY c.c_mktsegment";
 
   private static String[] args(Path queries, String... more) {
-    String[] base = {"--queries", queries.toString(), "--work-dir",
+    String[] base = {"--queries", queries.toString(), "--dataset", "tpch", "--work-dir",
         SharedDatabases.DIRECTORY.toString(), "--no-progress"};
     String[] all = new String[base.length + more.length];
     System.arraycopy(base, 0, all, 0, base.length);
@@ -70,6 +70,8 @@ class DemoRunTest {
         seen.add(name + "/" + mode);
         assertEquals("OK", q.get("status").asText(), q::toString);
         assertTrue(q.get("ms").asDouble() > 0, q::toString);
+        assertTrue(q.get("planMs").asDouble() > 0, q::toString);
+        assertTrue(q.get("planMs").asDouble() <= q.get("ms").asDouble(), q::toString);
         assertTrue(q.get("resultHash").asText().matches("[0-9a-f]{64}"), q::toString);
         assertTrue(q.get("planChanged").isBoolean(), q::toString);
         if (name.equals("a1_regions")) {
@@ -90,9 +92,28 @@ class DemoRunTest {
     assertEquals(0, summary.get("failures").asInt());
     assertTrue(summary.get("speedupVsStock").asDouble() > 0, summary::toString);
     assertTrue(summary.get("regressions").asInt() >= 0 && summary.get("regressions").asInt() <= 2);
-    for (String total : new String[] {"stockTotalMs", "learnedTotalMs", "h2TotalMs"}) {
+    for (String total : new String[] {"stockTotalMs", "learnedTotalMs", "h2TotalMs",
+        "lastRoundStockPlanMsMedian", "lastRoundLearnedPlanMsMedian"}) {
       assertTrue(summary.get(total).asDouble() > 0, total);
     }
+    JsonNode scopes = root.get("scopes");
+    assertTrue(scopes.isArray() && scopes.size() > 0, root::toString);
+    Set<String> scopeNames = new HashSet<>();
+    for (JsonNode scope : scopes) {
+      scopeNames.add(scope.get("scope").asText());
+      assertTrue(scope.get("observations").asLong() > 0, scope::toString);
+      for (String field : new String[] {"stockRowError", "learnedRowError", "stockCostError",
+          "learnedCostError"}) {
+        assertTrue(scope.has(field), () -> field + " in " + scope);
+      }
+      assertTrue(scope.get("stockRowError").asDouble() >= 0, scope::toString);
+      int rounds = scope.get("rounds").size();
+      assertTrue(rounds >= 1 && rounds <= 2, scope::toString);
+      assertTrue(scope.get("rounds").get(0).get("observations").asLong() > 0, scope::toString);
+    }
+    assertTrue(scopeNames.contains("HashJoin") || scopeNames.contains("MergeJoin"),
+        scopeNames::toString);
+    assertTrue(e.out().contains("Row error per scope and round"), e::out);
 
     String html = Files.readString(report.resolve("report.html"));
     assertTrue(html.contains("<img") && html.contains("src=\"data:image/png;base64,"),

@@ -583,6 +583,37 @@ public final class ScopedLoRA {
     return adaptCount(scope.id());
   }
 
+  /**
+   * Returns whether a forward of an operator returns its input unchanged ({@code y = x}, so
+   * every readout is exactly 0): the operator's adapter was never adapted and no category blend
+   * applies (the blend is off, or the category adapter was never adapted either). A caller that
+   * only reads the readouts can skip building the input and the forward then. Lock-free; a
+   * concurrent adaptation may or may not be seen, like a forward that runs at the same time.
+   *
+   * @throws IllegalArgumentException if {@code opType} is outside 0..16
+   */
+  public boolean isIdentity(int opType) {
+    Checks.opType(opType);
+    LoraPair op = operators[opType];
+    LoraPair cat = categories[CATEGORY_OF[opType]];
+    long stamp = lock.tryOptimisticRead();
+    boolean identity = op.adaptCount == 0 && (!categoryFallback || cat.adaptCount == 0);
+    if (stamp != 0L && lock.validate(stamp)) {
+      return identity;
+    }
+    stamp = lock.readLock();
+    try {
+      return op.adaptCount == 0 && (!categoryFallback || cat.adaptCount == 0);
+    } finally {
+      lock.unlockRead(stamp);
+    }
+  }
+
+  /** {@link #isIdentity(int)} for a scope. */
+  public boolean isIdentity(OperatorScope scope) {
+    return isIdentity(scope.id());
+  }
+
   /** Returns {@code alpha * |B|} of an operator's adapter. */
   public float deltaNorm(int opType) {
     Checks.opType(opType);

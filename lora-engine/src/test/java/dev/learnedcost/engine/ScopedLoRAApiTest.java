@@ -231,6 +231,28 @@ class ScopedLoRAApiTest {
   }
 
   @Test
+  void isIdentity_trueExactlyWhenForwardReturnsInput() {
+    ScopedLoRA s = new ScopedLoRA(DIM, 0.5f, 0.1f);
+    for (OperatorScope scope : OperatorScope.values()) {
+      assertThat(s.isIdentity(scope)).isTrue();
+    }
+    s.adaptArray(OperatorScope.HnswScan, gradient(3));
+    assertThat(s.isIdentity(OperatorScope.HnswScan)).isFalse();
+    // SeqScan has no history of its own but blends with the trained Scan category.
+    assertThat(s.isIdentity(OperatorScope.SeqScan)).isFalse();
+    assertThat(s.forwardArray(OperatorScope.SeqScan, X)).isNotEqualTo(X);
+    assertThat(s.isIdentity(OperatorScope.HashJoin)).isTrue();
+    assertThat(s.forwardArray(OperatorScope.HashJoin, X)).containsExactly(X);
+    s.setCategoryFallback(false);
+    assertThat(s.isIdentity(OperatorScope.SeqScan)).isTrue();
+    assertThat(s.forwardArray(OperatorScope.SeqScan, X)).containsExactly(X);
+    s.resetAll();
+    assertThat(s.isIdentity(OperatorScope.HnswScan)).isTrue();
+    assertThatThrownBy(() -> s.isIdentity(17)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("17");
+  }
+
+  @Test
   void counters_totalsSumOperatorsNotCategories() {
     ScopedLoRA s = withHistory();
     assertThat(s.totalAdaptCount()).isEqualTo(6);

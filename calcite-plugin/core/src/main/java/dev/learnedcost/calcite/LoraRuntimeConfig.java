@@ -67,6 +67,7 @@ public final class LoraRuntimeConfig {
   private final float learningRate;
   private final boolean categoryFallback;
   private final boolean biasOnly;
+  private final boolean identityFeatures;
   private final int queueCapacity;
   private final boolean synchronous;
   private final int stepsPerObservation;
@@ -96,6 +97,7 @@ public final class LoraRuntimeConfig {
     this.learningRate = b.learningRate;
     this.categoryFallback = b.categoryFallback;
     this.biasOnly = b.biasOnly;
+    this.identityFeatures = b.identityFeatures;
     this.queueCapacity = b.queueCapacity;
     this.synchronous = b.synchronous;
     this.stepsPerObservation = b.stepsPerObservation;
@@ -136,6 +138,7 @@ public final class LoraRuntimeConfig {
     b.learningRate = learningRate;
     b.categoryFallback = categoryFallback;
     b.biasOnly = biasOnly;
+    b.identityFeatures = identityFeatures;
     b.queueCapacity = queueCapacity;
     b.synchronous = synchronous;
     b.stepsPerObservation = stepsPerObservation;
@@ -215,6 +218,14 @@ public final class LoraRuntimeConfig {
   /** Returns whether every node embeds as the bias feature alone (an ablation). */
   public boolean biasOnly() {
     return biasOnly;
+  }
+
+  /**
+   * Returns whether nodes embed their identity features (tables, columns, literals, the join
+   * key pairs and the filters under a join); false in the node-features-only ablation.
+   */
+  public boolean identityFeatures() {
+    return identityFeatures;
   }
 
   /** Returns how many executions may wait for the learner before new ones are dropped. */
@@ -299,6 +310,7 @@ public final class LoraRuntimeConfig {
         + ", rowLog2=[" + rowLog2Min + ", " + rowLog2Max + "], costLog2=[" + costLog2Min + ", "
         + costLog2Max + "], dim=" + dim + ", alpha=" + alpha + ", learningRate=" + learningRate
         + ", categoryFallback=" + categoryFallback + (biasOnly ? ", biasOnly" : "")
+        + (identityFeatures ? "" : ", no identity features")
         + ", queueCapacity=" + queueCapacity + (synchronous ? ", synchronous" : "")
         + ", stepsPerObservation=" + stepsPerObservation + ", learnCost=" + learnCost
         + ", guard=" + guard + ", stateFile=" + stateFile + ", saveEvery=" + saveEvery
@@ -318,6 +330,7 @@ public final class LoraRuntimeConfig {
     private float learningRate = 1f;
     private boolean categoryFallback = false;
     private boolean biasOnly = false;
+    private boolean identityFeatures = true;
     private int queueCapacity = 256;
     private boolean synchronous = false;
     private int stepsPerObservation = 3;
@@ -416,6 +429,18 @@ public final class LoraRuntimeConfig {
      */
     public Builder biasOnly(boolean biasOnly) {
       this.biasOnly = biasOnly;
+      return this;
+    }
+
+    /**
+     * Whether nodes embed their identity features: the hashed names of tables and columns, the
+     * literal terms of filters and, for joins, the key pairs and the filters under the join
+     * (default on). Off is an ablation, not a setting for production: the node features alone
+     * (sizes, selectivity, key counts, join type...), as the evaluation compares. Recorded in
+     * the state file like {@link #biasOnly}.
+     */
+    public Builder identityFeatures(boolean identityFeatures) {
+      this.identityFeatures = identityFeatures;
       return this;
     }
 

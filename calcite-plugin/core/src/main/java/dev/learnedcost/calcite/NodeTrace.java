@@ -161,6 +161,15 @@ public final class NodeTrace {
     }
   }
 
+  /**
+   * Returns whether the base follows the inputs' row counts by a known formula
+   * ({@link #baseRowsAtInputs} is defined): filters, calcs with a condition and joins whose
+   * engine estimates them as Calcite does.
+   */
+  public boolean baseFollowsInputs() {
+    return formula != Formula.NONE;
+  }
+
   /** Calcite's estimate of a join's rows from its inputs' rows and its selectivity. */
   static double joinRows(@Nullable JoinRelType type, double left, double right, double s) {
     if (type == null) {

@@ -130,13 +130,16 @@ final class Tracer {
         joinType = join.getJoinType();
         if (!joinType.projectsRight()) {
           formula = NodeTrace.Formula.SCALES_WITH_FIRST_INPUT;
-        } else if (inputRows[0] > 1 && inputRows[1] > 1) {
-          // Calcite answers from the maximum row count when an input is estimated at one row
-          // or fewer; the formula would not reproduce that.
+        } else if (inputRows.length == 2) {
           Double s = mq.getSelectivity(join, join.getCondition());
           if (s != null && s >= 0 && s <= 1) {
             double atEstimated = NodeTrace.joinRows(joinType, inputRows[0], inputRows[1], s);
-            if (Math.abs(atEstimated - baseRows) <= 1e-6 * Math.max(1, baseRows)) {
+            // Calcite answers from the maximum row count when an input is estimated at one row
+            // or fewer, and from its formula otherwise: at the inputs' actual rows (more than
+            // one, as a rule) the formula is its answer. Another engine's formula that does not
+            // match stays NONE.
+            if (Math.abs(atEstimated - baseRows) <= 1e-6 * Math.max(1, baseRows)
+                || inputRows[0] <= 1 || inputRows[1] <= 1) {
               formula = NodeTrace.Formula.JOIN;
               selectivity = s;
             }

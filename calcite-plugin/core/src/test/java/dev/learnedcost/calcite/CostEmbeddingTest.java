@@ -135,6 +135,77 @@ class CostEmbeddingTest {
     assertThat(norm(x)).isBetween(3.0, 6.0);
   }
 
+  /** A customer-orders join; {@code segment} filters the customers when not null. */
+  private static RelNode customerOrders(String segment, boolean customersFirst) {
+    RelBuilder b = TpchH2.relBuilder();
+    if (!customersFirst) {
+      b.scan("ORDERS");
+    }
+    b.scan("CUSTOMER");
+    if (segment != null) {
+      b.filter(b.equals(b.field("C_MKTSEGMENT"), b.literal(segment)));
+    }
+    if (customersFirst) {
+      b.scan("ORDERS");
+    }
+    return b.join(JoinRelType.INNER,
+        b.equals(b.field(2, customersFirst ? 0 : 1, "C_CUSTKEY"),
+            b.field(2, customersFirst ? 1 : 0, "O_CUSTKEY"))).build();
+  }
+
+  private float[] joinRows(RelNode join, double rows) {
+    float[] x = new float[64];
+    embedding.embed(join, join.getCluster().getMetadataQuery(), rows,
+        CostEmbedding.READOUT_ROWS, x);
+    return x;
+  }
+
+  @Test
+  void joinRows_describeWhatIsJoined_notHowLargeItsInputsLook() {
+    float[] plain = joinRows(customerOrders(null, true), 1_000);
+    // Neither the estimate nor the side the tables are on counts.
+    assertThat(joinRows(customerOrders(null, true), 5e6)).containsExactly(plain);
+    assertThat(joinRows(customerOrders(null, false), 1_000)).containsExactly(plain);
+    for (int i = CostEmbedding.ROWS; i <= CostEmbedding.SELECTIVITY; i++) {
+      assertThat(plain[i]).as("size feature %d", i).isZero();
+    }
+    assertThat(plain[CostEmbedding.KEYS]).isEqualTo(0.5f);
+    assertThat(plain[CostEmbedding.BIAS]).isEqualTo(CostEmbedding.BIAS_VALUE);
+    // A filter under the join, and its value, change what is joined.
+    float[] building = joinRows(customerOrders("BUILDING", true), 1_000);
+    float[] machinery = joinRows(customerOrders("MACHINERY", true), 1_000);
+    assertThat(building).isNotEqualTo(plain);
+    assertThat(machinery).isNotEqualTo(building);
+    assertThat(joinRows(customerOrders("BUILDING", false), 1_000)).containsExactly(building);
+    for (int i = 0; i < CostEmbedding.IDENTITY_START; i++) {
+      assertThat(building[i]).as("numeric dimension %d", i).isEqualTo(plain[i]);
+    }
+    assertThat(norm(building)).isBetween(3.0, 8.0);
+    // The cost readout keeps the node layout, sizes included.
+    float[] cost = new float[64];
+    RelNode join = customerOrders(null, true);
+    embedding.embed(join, join.getCluster().getMetadataQuery(), 1_000, cost);
+    assertThat(cost[CostEmbedding.INPUT_ROWS]).isPositive();
+  }
+
+  @Test
+  void withoutIdentityFeatures_noTokenIsWritten() {
+    CostEmbedding nodeOnly = new CostEmbedding(64, false, false,
+        dev.learnedcost.calcite.internal.ScopeResolver.standard());
+    RelNode join = customerOrders("BUILDING", true);
+    RelMetadataQuery mq = join.getCluster().getMetadataQuery();
+    float[] rows = new float[64];
+    float[] cost = new float[64];
+    nodeOnly.embed(join, mq, 1_000, CostEmbedding.READOUT_ROWS, rows);
+    nodeOnly.embed(join.getInput(0), mq, 15, CostEmbedding.READOUT_COST, cost);
+    for (int i = CostEmbedding.IDENTITY_START; i < 64; i++) {
+      assertThat(rows[i]).as("row dimension %d", i).isZero();
+      assertThat(cost[i]).as("cost dimension %d", i).isZero();
+    }
+    assertThat(rows[CostEmbedding.KEYS]).isEqualTo(0.5f);
+    assertThat(cost[CostEmbedding.PREDICATE_TERMS]).isPositive();
+  }
+
   /**
    * A Calc's condition refers to the program's local expressions; Calcite's
    * {@code RexCall.isAlwaysTrue()} on a SEARCH (IN, BETWEEN, ranges) over local references throws
@@ -182,7 +253,7 @@ class CostEmbeddingTest {
         return rel == engineAggregate ? new AggregateShape(new int[] {nationKey}, 1) : null;
       }
     };
-    CostEmbedding withMapping = new CostEmbedding(64, false,
+    CostEmbedding withMapping = new CostEmbedding(64, false, true,
         dev.learnedcost.calcite.internal.ScopeResolver.withMappings(java.util.List.of(mapping)));
     float[] calcite = new float[64];
     float[] engine = new float[64];

@@ -25,6 +25,10 @@ class GuardrailTest {
         ScopeResolver.withMappings(List.of(rel -> {
           throw new IllegalStateException("mapping failure");
         })));
+    // Trained a little, so that the handlers ask it (an untrained model answers stock at once).
+    float[] x = new float[config.dim()];
+    x[2] = 2f;
+    failing.train(OperatorScope.SeqScan, x, 0.1, Double.NaN);
     try (LoraRuntime runtime = LoraRuntime.open();
         Connection off = TpchH2.connect(runtime, LoraMode.OFF, false);
         Connection c = TpchH2.connect(new org.apache.calcite.jdbc.Driver().withPrepareFactory(

@@ -133,13 +133,28 @@ public final class WorkloadRunner implements AutoCloseable {
    * @param rounds the number of rounds, for progress only
    */
   public RoundResult runRound(int round, int rounds, Progress progress) {
-    progress.roundStarted(round, rounds, stepsPerRound());
+    return runRound(round, rounds, 1, progress);
+  }
+
+  /**
+   * Runs one round in which every query runs {@code runs} times on each engine, the engines
+   * taking turns in an order that rotates from run to run (so that load from other processes
+   * hits them alike); each engine's row holds its median run (by wall time; its preparation
+   * time is the median of the runs' too), or its first failure or timeout.
+   *
+   * @param runs at least 1
+   */
+  public RoundResult runRound(int round, int rounds, int runs, Progress progress) {
+    if (runs < 1) {
+      throw new IllegalArgumentException("runs must be at least 1, got " + runs);
+    }
+    progress.roundStarted(round, rounds, stepsPerRound() * runs);
     List<RoundResult.Row> rows = new ArrayList<>();
     try {
       for (Workload w : workloads) {
         String dataset = w.database().dataset().name();
         for (Query q : w.queries()) {
-          rows.add(runQuery(round, dataset, q, progress));
+          rows.add(runQuery(round, dataset, q, runs, progress));
         }
       }
     } finally {
@@ -148,12 +163,22 @@ public final class WorkloadRunner implements AutoCloseable {
     return new RoundResult(round, rows);
   }
 
-  private RoundResult.Row runQuery(int round, String dataset, Query q, Progress progress) {
+  private RoundResult.Row runQuery(int round, String dataset, Query q, int times,
+      Progress progress) {
+    List<Engine> order = new ArrayList<>(engines);
+    Map<Engine, List<QueryRun>> all = new EnumMap<>(Engine.class);
+    for (int k = 0; k < times; k++) {
+      for (int i = 0; i < order.size(); i++) {
+        Engine e = order.get((i + k) % order.size());
+        progress.executing(dataset, q.name(), e);
+        all.computeIfAbsent(e, x -> new ArrayList<>())
+            .add(sessions.get(dataset).get(e).run(round, q, timeout));
+        progress.executed();
+      }
+    }
     Map<Engine, QueryRun> runs = new LinkedHashMap<>();
     for (Engine e : engines) {
-      progress.executing(dataset, q.name(), e);
-      runs.put(e, sessions.get(dataset).get(e).run(round, q, timeout));
-      progress.executed();
+      runs.put(e, median(all.get(e)));
     }
     List<String> problems = new ArrayList<>();
     Boolean planChanged = null;
@@ -187,6 +212,26 @@ public final class WorkloadRunner implements AutoCloseable {
     }
     return new RoundResult.Row(dataset, q.name(), runs, planChanged, diff,
         check.compare(runs, q.ordered()), problems);
+  }
+
+  /** The median run by wall time, with the median preparation time; the first failure if any. */
+  static QueryRun median(List<QueryRun> runs) {
+    for (QueryRun r : runs) {
+      if (!r.ok()) {
+        return r;
+      }
+    }
+    if (runs.size() == 1) {
+      return runs.get(0);
+    }
+    List<QueryRun> byMs = new ArrayList<>(runs);
+    byMs.sort(java.util.Comparator.comparingDouble(QueryRun::ms));
+    QueryRun mid = byMs.get((byMs.size() - 1) / 2);
+    double[] plan = runs.stream().mapToDouble(QueryRun::planMs).filter(v -> !Double.isNaN(v))
+        .sorted().toArray();
+    double planMs = plan.length == 0 ? Double.NaN : plan[(plan.length - 1) / 2];
+    return new QueryRun(mid.round(), mid.dataset(), mid.query(), mid.engine(), mid.status(),
+        mid.ms(), planMs, mid.result(), mid.resultHash(), mid.error());
   }
 
   private String corrections(EngineSession.Plan plan) {

@@ -4,7 +4,9 @@ import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraStats;
 import dev.learnedcost.calcite.ScopeStats;
+import dev.learnedcost.engine.OperatorScope;
 import java.io.PrintWriter;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -16,11 +18,21 @@ public final class ConsoleReport {
   /** Prints one round's table, then every mismatch, failure and timeout of the round. */
   public static void printRound(PrintWriter out, RoundResult round, int rounds,
       Set<Engine> engines) {
+    printRound(out, round, rounds, engines, 1);
+  }
+
+  /**
+   * Prints one round's table, noting when each engine's time is the median of {@code runs}
+   * runs, then every mismatch, failure and timeout of the round.
+   */
+  public static void printRound(PrintWriter out, RoundResult round, int rounds,
+      Set<Engine> engines, int runs) {
     int nameWidth = "query".length();
     for (RoundResult.Row row : round.rows()) {
       nameWidth = Math.max(nameWidth, label(row).length());
     }
-    out.printf(Locale.ROOT, "%nRound %d of %d%n", round.round(), rounds);
+    out.printf(Locale.ROOT, "%nRound %d of %d%s%n", round.round(), rounds, runs > 1
+        ? " (each engine's median of " + runs + " runs, the engines taking turns)" : "");
     StringBuilder header = new StringBuilder(pad("query", nameWidth));
     for (Engine e : engines) {
       header.append(String.format(Locale.ROOT, " %" + width(e) + "s", e.label() + " ms"));
@@ -106,6 +118,42 @@ public final class ConsoleReport {
     out.flush();
   }
 
+  /**
+   * Prints the row error of every observed scope in every round, stock estimate against the
+   * learned one, and whether the last round's learned errors are below stock's.
+   */
+  public static void printScopeRounds(PrintWriter out, ScopeRounds rounds) {
+    List<List<ScopeRounds.Row>> all = rounds.rounds();
+    out.printf(Locale.ROOT, "%nRow error per scope and round: mean |ln(estimate/actual)| over the"
+        + " operators executed, stock estimate -> learned estimate%n");
+    StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "  %-15s", "scope"));
+    for (int r = 1; r <= all.size(); r++) {
+      header.append(String.format(Locale.ROOT, " %19s", "round " + r));
+    }
+    out.println(header);
+    Set<OperatorScope> scopes =
+        EnumSet.noneOf(OperatorScope.class);
+    all.forEach(round -> round.forEach(row -> scopes.add(row.scope())));
+    for (OperatorScope scope : scopes) {
+      StringBuilder line = new StringBuilder(
+          String.format(Locale.ROOT, "  %-15s", scope.displayName()));
+      for (ScopeRounds.Row row : rounds.of(scope)) {
+        line.append(row == null ? String.format(Locale.ROOT, " %19s", "-")
+            : String.format(Locale.ROOT, " %5.2f -> %5.2f (%3d)", row.stockRowError(),
+                row.learnedRowError(), Math.min(999, row.observations())));
+      }
+      out.println(line);
+    }
+    if (!all.isEmpty()) {
+      List<OperatorScope> worse = rounds.notBelowStockInLastRound();
+      out.println(worse.isEmpty()
+          ? "  last round: the learned row error is below stock's in every scope with errors"
+          : "  last round: the learned row error is NOT below stock's in " + worse.stream()
+              .map(OperatorScope::displayName).toList());
+    }
+    out.flush();
+  }
+
   /** Prints the summary. */
   public static void printSummary(PrintWriter out, RunSummary s, Set<Engine> engines) {
     out.printf(Locale.ROOT, "%nSummary%n");
@@ -118,6 +166,11 @@ public final class ConsoleReport {
               + " %.2fx, regressions (learned > %.1fx stock) %d%n", s.lastRoundStockMs(),
           s.lastRoundLearnedMs(), s.speedupVsStock(), RunSummary.REGRESSION_FACTOR,
           s.regressions());
+      if (!Double.isNaN(s.lastRoundStockPlanMs())) {
+        out.printf(Locale.ROOT, "  last round planning (median per query: parse, plan,"
+                + " compile): stock %.1f ms, learned %.1f ms (%.2fx)%n", s.lastRoundStockPlanMs(),
+            s.lastRoundLearnedPlanMs(), s.lastRoundLearnedPlanMs() / s.lastRoundStockPlanMs());
+      }
     }
     if (hasRole(engines, Engine.Role.BASELINE) && hasRole(engines, Engine.Role.LEARNED)) {
       out.printf(Locale.ROOT, "  last round: baseline %.1f ms, speedup vs baseline %.2fx%n",

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.learnedcost.calcite.ScopeStats;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +16,22 @@ import java.util.List;
  * The {@code --json} file:
  * <pre>{@code
  * {"rounds":[{"round":1,"queries":[{"name":"q03","dataset":"tpch","mode":"stock","status":"OK",
- *   "ms":12.3,"rows":10,"resultHash":"...","planChanged":false}]}],
+ *   "ms":12.3,"planMs":4.5,"rows":10,"resultHash":"...","planChanged":false}]}],
  *  "summary":{"stockTotalMs":..,"learnedTotalMs":..,"h2TotalMs":..,"speedupVsStock":..,
- *   "regressions":..,"resultMismatches":0,...}}
+ *   "regressions":..,"resultMismatches":0,...},
+ *  "scopes":[{"scope":"HashJoin","observations":107,"stockRowError":3.07,"learnedRowError":1.2,
+ *   "stockCostError":5.8,"learnedCostError":3.9,"rounds":[{"round":1,"observations":35,
+ *   "stockRowError":3.1,"learnedRowError":2.9},...]}]}
  * }</pre>
+ * {@code ms} is the whole execution, preparation included, and {@code planMs} its preparation
+ * (parse, plan, code generation; null when the preparation did not finish).
  * {@code planChanged} is the query's (same value on each engine's entry; null when unknown);
  * {@code rows} and {@code resultHash} are null unless {@code status} is {@code OK}; NaN numbers
- * are written as null.
+ * are written as null. {@code scopes} is the console's "Learning per scope" block: per scope of
+ * the learned model with observations, the row errors (mean {@code |ln(estimate/actual)|}) of
+ * the stock and the learned estimates and the cost errors (mean {@code |ln(predicted ms /
+ * actual ms)|}) over every observation, and the row errors of each round; empty when the
+ * learned engine did not run.
  */
 public final class JsonReport {
   private static final ObjectMapper MAPPER =
@@ -31,7 +41,7 @@ public final class JsonReport {
 
   /** Returns the report as a JSON tree. */
   public static ObjectNode toJson(List<RoundResult> rounds, RunSummary summary,
-      List<String> loadFailures) {
+      List<String> loadFailures, List<ScopeStats> scopes, ScopeRounds scopeRounds) {
     ObjectNode root = MAPPER.createObjectNode();
     ArrayNode roundsNode = root.putArray("rounds");
     for (RoundResult round : rounds) {
@@ -50,6 +60,7 @@ public final class JsonReport {
           q.put("mode", e.label());
           q.put("status", run.status().name());
           number(q, "ms", run.ms());
+          number(q, "planMs", run.planMs());
           if (run.ok()) {
             q.put("rows", run.rows());
             q.put("resultHash", run.resultHash());
@@ -81,8 +92,35 @@ public final class JsonReport {
     number(s, "baselineTotalMs", summary.baselineTotalMs());
     number(s, "lastRoundBaselineMs", summary.lastRoundBaselineMs());
     number(s, "speedupVsBaseline", summary.speedupVsBaseline());
+    number(s, "lastRoundStockPlanMsMedian", summary.lastRoundStockPlanMs());
+    number(s, "lastRoundLearnedPlanMsMedian", summary.lastRoundLearnedPlanMs());
     ArrayNode unreadable = s.putArray("unreadableQueries");
     loadFailures.forEach(unreadable::add);
+    ArrayNode scopeArray = root.putArray("scopes");
+    for (ScopeStats f : scopes) {
+      if (f.observations() == 0) {
+        continue;
+      }
+      ObjectNode o = scopeArray.addObject();
+      o.put("scope", f.scope().displayName());
+      o.put("observations", f.observations());
+      number(o, "stockRowError", f.stockRowError());
+      number(o, "learnedRowError", f.learnedRowError());
+      number(o, "stockCostError", f.stockCostError());
+      number(o, "learnedCostError", f.learnedCostError());
+      ArrayNode perRound = o.putArray("rounds");
+      List<ScopeRounds.Row> rows = scopeRounds.of(f.scope());
+      for (int i = 0; i < rows.size(); i++) {
+        ScopeRounds.Row row = rows.get(i);
+        if (row != null) {
+          ObjectNode r = perRound.addObject();
+          r.put("round", i + 1);
+          r.put("observations", row.observations());
+          number(r, "stockRowError", row.stockRowError());
+          number(r, "learnedRowError", row.learnedRowError());
+        }
+      }
+    }
     return root;
   }
 
@@ -92,12 +130,14 @@ public final class JsonReport {
    * @throws IOException if writing fails
    */
   public static void write(Path file, List<RoundResult> rounds, RunSummary summary,
-      List<String> loadFailures) throws IOException {
+      List<String> loadFailures, List<ScopeStats> scopes, ScopeRounds scopeRounds)
+      throws IOException {
     Path parent = file.toAbsolutePath().getParent();
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    MAPPER.writeValue(file.toFile(), toJson(rounds, summary, loadFailures));
+    MAPPER.writeValue(file.toFile(),
+        toJson(rounds, summary, loadFailures, scopes, scopeRounds));
   }
 
   private static void number(ObjectNode node, String field, double value) {

@@ -27,11 +27,15 @@ import java.util.List;
  *     both the baseline and the learned engine completed there
  * @param speedupVsBaseline {@code lastRoundBaselineMs} over the learned milliseconds of the same
  *     queries; NaN without a baseline
+ * @param lastRoundStockPlanMs median preparation time of stock's queries in the last round,
+ *     over the queries that both stock and learned completed there; NaN without any
+ * @param lastRoundLearnedPlanMs the same for learned
  */
 public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTotalMs,
     double lastRoundStockMs, double lastRoundLearnedMs, double speedupVsStock, int regressions,
     int resultMismatches, int timeouts, int failures, double baselineTotalMs,
-    double lastRoundBaselineMs, double speedupVsBaseline) {
+    double lastRoundBaselineMs, double speedupVsBaseline, double lastRoundStockPlanMs,
+    double lastRoundLearnedPlanMs) {
 
   /** Learned slower than stock by more than this factor counts as a regression. */
   public static final double REGRESSION_FACTOR = 1.2;
@@ -67,6 +71,8 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
     double lastBaseline = 0;
     double learnedBesideBaseline = 0;
     int comparedToBaseline = 0;
+    List<Double> stockPlan = new java.util.ArrayList<>();
+    List<Double> learnedPlan = new java.util.ArrayList<>();
     if (!rounds.isEmpty()) {
       for (RoundResult.Row row : rounds.get(rounds.size() - 1).rows()) {
         QueryRun stock = row.run(Engine.Role.STOCK);
@@ -78,6 +84,10 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
           lastLearned += learned.ms();
           if (learned.ms() > REGRESSION_FACTOR * stock.ms()) {
             regressions++;
+          }
+          if (!Double.isNaN(stock.planMs()) && !Double.isNaN(learned.planMs())) {
+            stockPlan.add(stock.planMs());
+            learnedPlan.add(learned.planMs());
           }
         }
         if (baseline != null && learned != null && baseline.ok() && learned.ok()) {
@@ -93,7 +103,8 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
     return new RunSummary(totals[Engine.Role.REFERENCE.ordinal()],
         totals[Engine.Role.STOCK.ordinal()], totals[Engine.Role.LEARNED.ordinal()], lastStock,
         lastLearned, speedup, regressions, mismatches, timeouts, failures,
-        totals[Engine.Role.BASELINE.ordinal()], lastBaseline, vsBaseline);
+        totals[Engine.Role.BASELINE.ordinal()], lastBaseline, vsBaseline, median(stockPlan),
+        median(learnedPlan));
   }
 
   /** Returns the total of the engine's role (all rounds, completed executions). */
@@ -104,6 +115,15 @@ public record RunSummary(double h2TotalMs, double stockTotalMs, double learnedTo
       case BASELINE -> baselineTotalMs;
       case LEARNED -> learnedTotalMs;
     };
+  }
+
+  private static double median(List<Double> values) {
+    if (values.isEmpty()) {
+      return Double.NaN;
+    }
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = v.length;
+    return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
   }
 
   /** Returns whether anything failed: a mismatch, a failure or a timeout. */

@@ -12,6 +12,7 @@ import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultTable;
 import java.lang.reflect.Field;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -215,33 +216,40 @@ public final class EngineSession implements AutoCloseable {
     String dataset = database.dataset().name();
     Cancellation current = new Cancellation();
     long[] elapsedNanos = {-1};
+    long[] planNanos = {-1};
     long start = System.nanoTime();
     Timed<ResultTable> timed = timed(() -> {
       Connection c = connection();
       try (Hook.Closeable ignored = engine == Engine.H2 ? Hook.Closeable.EMPTY
-              : programs(current, null);
-          Statement s = c.createStatement()) {
-        current.statement = s;
+              : programs(current, null)) {
+        // Prepared apart from the execution, so that the planning time is known: Calcite
+        // plans and compiles in prepareStatement, and executeQuery runs what it prepared.
         long t0 = System.nanoTime();
-        try (ResultSet rs = s.executeQuery(query.sql())) {
-          ResultTable table = ResultTable.read(rs);
-          elapsedNanos[0] = System.nanoTime() - t0;
-          return table;
+        try (PreparedStatement s = c.prepareStatement(query.sql())) {
+          planNanos[0] = System.nanoTime() - t0;
+          current.statement = s;
+          try (ResultSet rs = s.executeQuery()) {
+            ResultTable table = ResultTable.read(rs);
+            elapsedNanos[0] = System.nanoTime() - t0;
+            return table;
+          }
         }
       }
     }, current, timeout);
     double ms = (elapsedNanos[0] >= 0 ? elapsedNanos[0] : System.nanoTime() - start) / 1e6;
+    double planMs = planNanos[0] >= 0 ? planNanos[0] / 1e6 : Double.NaN;
     if (learning) {
       awaitLearner();
     }
     return switch (timed.status()) {
       case OK -> new QueryRun(round, dataset, query.name(), engine, QueryRun.Status.OK, ms,
-          timed.value(), ResultComparator.hash(timed.value(), query.ordered()), null);
+          planMs, timed.value(), ResultComparator.hash(timed.value(), query.ordered()), null);
       case TIMEOUT -> new QueryRun(round, dataset, query.name(), engine,
-          QueryRun.Status.TIMEOUT, ms, null, null, "no result within " + timeout.toSeconds()
-              + " s; cancelled" + (timed.abandoned() ? " (it did not stop: abandoned)" : ""));
+          QueryRun.Status.TIMEOUT, ms, planMs, null, null, "no result within "
+              + timeout.toSeconds() + " s; cancelled"
+              + (timed.abandoned() ? " (it did not stop: abandoned)" : ""));
       case FAILED -> new QueryRun(round, dataset, query.name(), engine, QueryRun.Status.FAILED,
-          ms, null, null, timed.error());
+          ms, planMs, null, null, timed.error());
     };
   }
 

@@ -11,14 +11,17 @@ import java.util.Objects;
  * @param query the query's name
  * @param engine who executed it
  * @param status how it ended
- * @param ms wall time of execute and read-all in milliseconds (planning included for Calcite);
+ * @param ms wall time of prepare, execute and read-all in milliseconds (planning included);
  *     for a timeout the time until it was given up; NaN if it never started
+ * @param planMs the part of {@code ms} spent preparing the statement (Calcite: parse,
+ *     validate, optimize, generate and compile the code; H2: parse and optimize); NaN when the
+ *     preparation did not finish
  * @param result the result, {@code null} unless {@code status} is OK
  * @param resultHash {@link dev.learnedcost.examples.ResultComparator#hash}, or {@code null}
  * @param error what went wrong, {@code null} if OK
  */
 public record QueryRun(int round, String dataset, String query, Engine engine, Status status,
-    double ms, ResultTable result, String resultHash, String error) {
+    double ms, double planMs, ResultTable result, String resultHash, String error) {
 
   /** How an execution ended. */
   public enum Status {
@@ -39,6 +42,12 @@ public record QueryRun(int round, String dataset, String query, Engine engine, S
       throw new IllegalArgumentException("a result must be present exactly when the status is OK,"
           + " got status " + status);
     }
+  }
+
+  /** A run whose preparation time was not measured ({@code planMs} NaN). */
+  public QueryRun(int round, String dataset, String query, Engine engine, Status status,
+      double ms, ResultTable result, String resultHash, String error) {
+    this(round, dataset, query, engine, status, ms, Double.NaN, result, resultHash, error);
   }
 
   /** Returns whether it returned a result. */

@@ -59,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class PlanningBenchmark {
-  private static final List<String> QUERIES = List.of(
+  static final List<String> QUERIES = List.of(
       "select c.c_name, o.o_orderkey, o.o_totalprice from tpch.customer c"
           + " join tpch.orders o on c.c_custkey = o.o_custkey"
           + " join tpch.nation n on c.c_nationkey = n.n_nationkey"
@@ -103,18 +103,8 @@ public class PlanningBenchmark {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    JdbcDataSource ds = new JdbcDataSource();
-    ds.setURL("jdbc:h2:mem:planning_bench;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE");
-    keepAlive = ds.getConnection();
-    try (Statement s = keepAlive.createStatement()) {
-      for (String ddl : DDL) {
-        s.execute(ddl.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
-      }
-    }
-    SchemaPlus root = Frameworks.createRootSchema(true);
-    root.add("TPCH", ScanOnlyJdbcConvention.schema(root, "TPCH", ds, null, "PUBLIC"));
-    FrameworkConfig stock = Frameworks.newConfigBuilder()
-        .defaultSchema(root).programs(Programs.standard()).build();
+    keepAlive = openSchemaDatabase();
+    FrameworkConfig stock = stockConfig();
     switch (mode) {
       case "stock" -> config = stock;
       case "untrained" -> {
@@ -130,12 +120,37 @@ public class PlanningBenchmark {
     }
   }
 
+  /** Opens the in-memory H2 database holding the (empty) TPC-H tables; keep it open. */
+  static Connection openSchemaDatabase() throws SQLException {
+    Connection c = dataSource().getConnection();
+    try (Statement s = c.createStatement()) {
+      for (String ddl : DDL) {
+        s.execute(ddl.replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS"));
+      }
+    }
+    return c;
+  }
+
+  private static JdbcDataSource dataSource() {
+    JdbcDataSource ds = new JdbcDataSource();
+    ds.setURL("jdbc:h2:mem:planning_bench;DB_CLOSE_DELAY=-1;OPTIMIZE_REUSE_RESULTS=FALSE");
+    return ds;
+  }
+
+  /** A Frameworks configuration of stock Calcite over the TPC-H schema. */
+  static FrameworkConfig stockConfig() {
+    SchemaPlus root = Frameworks.createRootSchema(true);
+    root.add("TPCH", ScanOnlyJdbcConvention.schema(root, "TPCH", dataSource(), null, "PUBLIC"));
+    return Frameworks.newConfigBuilder().defaultSchema(root).programs(Programs.standard())
+        .build();
+  }
+
   /**
    * A runtime that learned, from synthetic executions of the query set handed to its feedback
    * API, that CUSTOMER scans return 100 times their estimate and hash joins take 50 times their
    * predicted time (every other node as estimated, at a fixed time per cost unit).
    */
-  private static LoraRuntime trainedRuntime(FrameworkConfig stock) throws Exception {
+  static LoraRuntime trainedRuntime(FrameworkConfig stock) throws Exception {
     LoraRuntime trained = LoraRuntime.open(LoraRuntimeConfig.builder().synchronous(true)
         .guardEnabled(false).build());
     FrameworkConfig shadow = trained.configure(stock, LoraMode.SHADOW);
@@ -163,7 +178,7 @@ public class PlanningBenchmark {
     return new ExecutedNode(t, Double.isNaN(rows) ? 0 : rows, ms, false, inputs);
   }
 
-  private static RelNode plan(FrameworkConfig config, String sql) throws Exception {
+  static RelNode plan(FrameworkConfig config, String sql) throws Exception {
     Planner planner = Frameworks.getPlanner(config);
     try {
       RelNode logical = planner.rel(planner.validate(planner.parse(sql))).project();

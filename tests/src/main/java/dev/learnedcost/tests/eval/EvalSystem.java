@@ -11,6 +11,12 @@ public enum EvalSystem {
    * the same feedback, steps and guard (what the embedding's features add).
    */
   SCALAR("scalar"),
+  /**
+   * The plugin without identity features: the node features alone (sizes, selectivity, key
+   * counts, join type...), no table, column, literal or join-key tokens; what the identity
+   * features add over them.
+   */
+  NODE_FEATURES("node-features"),
   /** The plugin as shipped: learned corrections, regression guard, learning online. */
   PLUGIN("plugin"),
   /** H2 executing the SQL itself. */
@@ -29,6 +35,6 @@ public enum EvalSystem {
 
   /** Returns whether it learns from the feedback of its executions. */
   public boolean learns() {
-    return this == SCALAR || this == PLUGIN;
+    return this == SCALAR || this == NODE_FEATURES || this == PLUGIN;
   }
 }

@@ -46,8 +46,9 @@ import picocli.CommandLine.Option;
  *   <li>Data: the demo's {@code skew} data set at two sizes, built once and reused (the
  *       drift is the second, larger one: every table count, and with it every learned scan and
  *       join correction, moves).</li>
- *   <li>Per order (a seed): fresh plugin and scalar models; a stream of {@code --stream}
- *       queries, each run by stock, the plugin and the scalar baseline (rotating who runs first)
+ *   <li>Per order (a seed): fresh models of the three learning systems (the plugin, the
+ *       node-features ablation, the scalar ablation); a stream of {@code --stream} queries, each
+ *       run by stock and the three learners (rotating who runs first)
  *       and learned from by the two learners; the data changes halfway. Then both learners are
  *       saved and reopened observe-only (the guard still records, nothing trains) and the
  *       held-out set, the same parameter instances for every order, is timed on all five
@@ -232,7 +233,8 @@ public final class Evaluation implements Callable<Integer> {
     Learner(EvalSystem system, Path state, Evaluation settings) throws IOException {
       this.system = system;
       LoraRuntimeConfig.Builder b = LoraRuntimeConfig.builder().stateFile(state).saveEvery(0)
-          .biasOnly(system == EvalSystem.SCALAR).learnCost(settings.learnCost);
+          .biasOnly(system == EvalSystem.SCALAR)
+          .identityFeatures(system != EvalSystem.NODE_FEATURES).learnCost(settings.learnCost);
       if (settings.learningRate != null) {
         b.learningRate(settings.learningRate);
       }
@@ -257,6 +259,41 @@ public final class Evaluation implements Callable<Integer> {
     @Override
     public void close() {
       loop.close();
+    }
+  }
+
+  /** The three learning systems of one order or fold, closed together. */
+  private static final class Learners implements AutoCloseable {
+    final Learner plugin;
+    final Learner node;
+    final Learner scalar;
+
+    Learners(Path work, String prefix, Evaluation settings) throws IOException {
+      this.plugin = new Learner(EvalSystem.PLUGIN, work.resolve(prefix + "plugin"), settings);
+      this.node = new Learner(EvalSystem.NODE_FEATURES, work.resolve(prefix + "node"), settings);
+      this.scalar = new Learner(EvalSystem.SCALAR, work.resolve(prefix + "scalar"), settings);
+    }
+
+    List<Learner> all() {
+      return List.of(plugin, node, scalar);
+    }
+
+    Learner of(EvalSystem system) {
+      return switch (system) {
+        case PLUGIN -> plugin;
+        case NODE_FEATURES -> node;
+        case SCALAR -> scalar;
+        default -> throw new IllegalArgumentException(system + " does not learn");
+      };
+    }
+
+    void freeze() {
+      all().forEach(Learner::freeze);
+    }
+
+    @Override
+    public void close() {
+      all().forEach(Learner::close);
     }
   }
 
@@ -290,42 +327,43 @@ public final class Evaluation implements Callable<Integer> {
       List<HeldOutQuery> heldOutRows, List<ScopeQError> qErrors, List<Drift> drifts)
       throws Exception {
     Path work = Files.createDirectories(out.resolve("state"));
-    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("plugin-" + order), this);
-        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("scalar-" + order), this)) {
+    try (Learners learners = new Learners(work, "order-" + order + "-", this)) {
       SplittableRandom r = new SplittableRandom(seed * 7919L + order);
       int changeAt = stream / 2;
       List<StreamQuery> rows = new ArrayList<>();
       DemoDatabase db = before;
-      Map<EvalSystem, EngineSession> sessions = streamSessions(db, plugin, scalar);
+      Map<EvalSystem, EngineSession> sessions = streamSessions(db, learners);
       try {
         for (int i = 0; i < stream; i++) {
           if (i == changeAt) {
             close(sessions);
             db = after;
-            sessions = streamSessions(db, plugin, scalar);
+            sessions = streamSessions(db, learners);
             log.printf(Locale.ROOT, "[order %d] the data changes: skew %s%n", order,
                 db.dataset().parameters());
           }
           Template t = templates.get(r.nextInt(templates.size()));
           Template.Instance q = t.instance(r, "o" + order + "-" + i + "-" + t.name());
           StreamQuery row = streamQuery(order, i, i < changeAt ? "before-drift" : "after-drift",
-              q, sessions, plugin.loop, scalar.loop, needsStock(i, changeAt));
+              q, sessions, learners, needsStock(i, changeAt));
           rows.add(row);
           log.printf(Locale.ROOT, "[order %d] %3d/%d %-28s stock %8.1f  plugin %8.1f (%s)"
-                  + "  scalar %8.1f  row error stock %.2f plugin %.2f scalar %.2f%s%n", order,
-              i + 1, stream, t.name(), row.stockMs(), row.pluginMs(), row.pluginPlan(),
-              row.scalarMs(), row.stockRowError(), row.pluginRowError(), row.scalarRowError(),
-              row.mismatch() == null ? "" : "  MISMATCH " + row.mismatch());
+                  + "  node %8.1f  scalar %8.1f  row error stock %.2f plugin %.2f node %.2f"
+                  + " scalar %.2f%s%n", order, i + 1, stream, t.name(), row.stockMs(),
+              row.pluginMs(), row.pluginPlan(), row.nodeMs(), row.scalarMs(),
+              row.stockRowError(), row.pluginRowError(), row.nodeRowError(),
+              row.scalarRowError(), row.mismatch() == null ? "" : "  MISMATCH " + row.mismatch());
         }
       } finally {
         close(sessions);
       }
       streamRows.addAll(rows);
-      drifts.add(drift(order, "plugin", changeAt, rows));
-      drifts.add(drift(order, "scalar", changeAt, rows));
-      plugin.freeze();
-      scalar.freeze();
-      heldOutRows.addAll(timeHeldOut("held-out", order, db, heldOut, plugin, scalar, qErrors));
+      for (EvalSystem s : List.of(EvalSystem.PLUGIN, EvalSystem.NODE_FEATURES,
+          EvalSystem.SCALAR)) {
+        drifts.add(drift(order, s, changeAt, rows));
+      }
+      learners.freeze();
+      heldOutRows.addAll(timeHeldOut("held-out", order, db, heldOut, learners, qErrors));
     }
   }
 
@@ -343,47 +381,43 @@ public final class Evaluation implements Callable<Integer> {
     log.printf(Locale.ROOT, "[fold %d] trains on %d templates, tests on %s%n", fold,
         train.size(), test);
     Path work = Files.createDirectories(out.resolve("state"));
-    try (Learner plugin = new Learner(EvalSystem.PLUGIN, work.resolve("lto-plugin-" + fold), this);
-        Learner scalar = new Learner(EvalSystem.SCALAR, work.resolve("lto-scalar-" + fold), this)) {
+    try (Learners learners = new Learners(work, "lto-" + fold + "-", this)) {
       SplittableRandom r = new SplittableRandom(seed * 104_729L + fold);
-      try (EngineSession p = plugin.session(db); EngineSession s = scalar.session(db)) {
+      try (EngineSession p = learners.plugin.session(db);
+          EngineSession n = learners.node.session(db);
+          EngineSession s = learners.scalar.session(db)) {
         for (int i = 0; i < ltoStream; i++) {
           Template t = train.get(r.nextInt(train.size()));
           Query q = query(t.instance(r, "f" + fold + "-" + i + "-" + t.name()));
           QueryRun a = p.run(1, q, timeout());
-          QueryRun b = s.run(1, q, timeout());
+          QueryRun b = n.run(1, q, timeout());
+          QueryRun c = s.run(1, q, timeout());
           if ((i + 1) % 20 == 0 || i + 1 == ltoStream) {
-            log.printf(Locale.ROOT, "[fold %d] trained on %d/%d (last: plugin %.1f ms, scalar"
-                + " %.1f ms)%n", fold, i + 1, ltoStream, a.ms(), b.ms());
+            log.printf(Locale.ROOT, "[fold %d] trained on %d/%d (last: plugin %.1f ms, node"
+                + " %.1f ms, scalar %.1f ms)%n", fold, i + 1, ltoStream, a.ms(), b.ms(), c.ms());
           }
         }
       }
-      plugin.freeze();
-      scalar.freeze();
+      learners.freeze();
       List<Template.Instance> tests = heldOut.stream()
           .filter(q -> test.contains(q.template())).toList();
-      heldOutRows.addAll(timeHeldOut("lto-fold-" + fold, fold, db, tests, plugin, scalar,
-          null));
+      heldOutRows.addAll(timeHeldOut("lto-fold-" + fold, fold, db, tests, learners, null));
     }
   }
 
-  private Map<EvalSystem, EngineSession> streamSessions(DemoDatabase db, Learner plugin,
-      Learner scalar) {
+  private Map<EvalSystem, EngineSession> streamSessions(DemoDatabase db, Learners learners) {
     Map<EvalSystem, EngineSession> m = new EnumMap<>(EvalSystem.class);
     m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null));
-    m.put(EvalSystem.PLUGIN, plugin.session(db));
-    m.put(EvalSystem.SCALAR, scalar.session(db));
+    for (Learner l : learners.all()) {
+      m.put(l.system, l.session(db));
+    }
     return m;
   }
 
-  private Map<EvalSystem, EngineSession> allSessions(DemoDatabase db, Learner plugin,
-      Learner scalar) {
-    Map<EvalSystem, EngineSession> m = new EnumMap<>(EvalSystem.class);
-    m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null));
+  private Map<EvalSystem, EngineSession> allSessions(DemoDatabase db, Learners learners) {
+    Map<EvalSystem, EngineSession> m = streamSessions(db, learners);
     m.put(EvalSystem.TRUE_ROWS, EngineSession.calcite(Engine.STOCK, db,
         TrueRowCounts.driver(((SkewDataset) db.dataset()).rowCounts()), null));
-    m.put(EvalSystem.SCALAR, scalar.session(db));
-    m.put(EvalSystem.PLUGIN, plugin.session(db));
     m.put(EvalSystem.H2, new EngineSession(Engine.H2, db, null));
     return m;
   }
@@ -411,15 +445,17 @@ public final class Evaluation implements Callable<Integer> {
   }
 
   private StreamQuery streamQuery(int order, int index, String phase, Template.Instance instance,
-      Map<EvalSystem, EngineSession> sessions, LoraRuntime plugin, LoraRuntime scalar,
-      boolean withStock) {
+      Map<EvalSystem, EngineSession> sessions, Learners learners, boolean withStock) {
     Query q = query(instance);
+    LoraRuntime plugin = learners.plugin.loop;
     EvalSystem[] rotation = withStock
-        ? new EvalSystem[] {EvalSystem.STOCK, EvalSystem.PLUGIN, EvalSystem.SCALAR}
-        : new EvalSystem[] {EvalSystem.PLUGIN, EvalSystem.SCALAR};
+        ? new EvalSystem[] {EvalSystem.STOCK, EvalSystem.PLUGIN, EvalSystem.NODE_FEATURES,
+            EvalSystem.SCALAR}
+        : new EvalSystem[] {EvalSystem.PLUGIN, EvalSystem.NODE_FEATURES, EvalSystem.SCALAR};
     Map<EvalSystem, QueryRun> runs = new EnumMap<>(EvalSystem.class);
     ErrorSums pluginBefore = ErrorSums.of(plugin);
-    ErrorSums scalarBefore = ErrorSums.of(scalar);
+    ErrorSums nodeBefore = ErrorSums.of(learners.node.loop);
+    ErrorSums scalarBefore = ErrorSums.of(learners.scalar.loop);
     long learnedRunsBefore = plugin.history(q.sql())
         .map(QueryHistory::learnedRuns).orElse(0L);
     for (int k = 0; k < rotation.length; k++) {
@@ -427,7 +463,8 @@ public final class Evaluation implements Callable<Integer> {
       runs.put(s, sessions.get(s).run(index + 1, q, timeout()));
     }
     double[] pluginErrors = ErrorSums.of(plugin).since(pluginBefore);
-    double[] scalarErrors = ErrorSums.of(scalar).since(scalarBefore);
+    double[] nodeErrors = ErrorSums.of(learners.node.loop).since(nodeBefore);
+    double[] scalarErrors = ErrorSums.of(learners.scalar.loop).since(scalarBefore);
     long learnedRunsAfter = plugin.history(q.sql())
         .map(QueryHistory::learnedRuns).orElse(0L);
     QueryRun stock = runs.get(EvalSystem.STOCK);
@@ -435,14 +472,18 @@ public final class Evaluation implements Callable<Integer> {
     String mismatch = stock == null ? null
         : mismatch(q, reference, runs.get(EvalSystem.PLUGIN), "plugin");
     if (mismatch == null) {
+      mismatch = mismatch(q, reference, runs.get(EvalSystem.NODE_FEATURES), "node-features");
+    }
+    if (mismatch == null) {
       mismatch = mismatch(q, reference, runs.get(EvalSystem.SCALAR), "scalar");
     }
     return new StreamQuery(order, index, phase, instance.template(), q.name(),
         stock == null ? Double.NaN : stock.ms(), runs.get(EvalSystem.PLUGIN).ms(),
-        runs.get(EvalSystem.SCALAR).ms(), stock == null ? "not run" : status(stock),
-        status(runs.get(EvalSystem.PLUGIN)), status(runs.get(EvalSystem.SCALAR)),
+        runs.get(EvalSystem.NODE_FEATURES).ms(), runs.get(EvalSystem.SCALAR).ms(),
+        stock == null ? "not run" : status(stock), status(runs.get(EvalSystem.PLUGIN)),
+        status(runs.get(EvalSystem.NODE_FEATURES)), status(runs.get(EvalSystem.SCALAR)),
         learnedRunsAfter > learnedRunsBefore ? "learned" : "stock", pluginErrors[1],
-        scalarErrors[1], pluginErrors[0], mismatch);
+        nodeErrors[1], scalarErrors[1], pluginErrors[0], mismatch);
   }
 
   private static String status(QueryRun run) {
@@ -462,7 +503,7 @@ public final class Evaluation implements Callable<Integer> {
   // ---- held-out timing --------------------------------------------------------------------
 
   private List<HeldOutQuery> timeHeldOut(String split, int order, DemoDatabase db,
-      List<Template.Instance> queries, Learner plugin, Learner scalar, List<ScopeQError> qErrors)
+      List<Template.Instance> queries, Learners learners, List<ScopeQError> qErrors)
       throws Exception {
     EvalSystem[] systems = EvalSystem.values();
     int n = queries.size();
@@ -471,7 +512,7 @@ public final class Evaluation implements Callable<Integer> {
     String[][] mismatch = new String[n][systems.length];
     ResultTable[] reference = new ResultTable[n];
     double[][] planning = new double[n][systems.length];
-    Map<EvalSystem, EngineSession> sessions = allSessions(db, plugin, scalar);
+    Map<EvalSystem, EngineSession> sessions = allSessions(db, learners);
     try {
       for (int rep = 0; rep < repeats; rep++) {
         for (int i = 0; i < n; i++) {
@@ -507,8 +548,9 @@ public final class Evaluation implements Callable<Integer> {
       close(sessions);
     }
     if (qErrors != null) {
-      qErrors.addAll(qErrors(plugin));
-      qErrors.addAll(qErrors(scalar));
+      for (Learner l : learners.all()) {
+        qErrors.addAll(qErrors(l));
+      }
     }
     List<HeldOutQuery> rows = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -547,11 +589,17 @@ public final class Evaluation implements Callable<Integer> {
 
   // ---- drift ------------------------------------------------------------------------------
 
-  static Drift drift(int order, String system, int changeAt, List<StreamQuery> rows) {
-    double[] error = rows.stream().mapToDouble(r -> system.equals("plugin")
-        ? r.pluginRowError() : r.scalarRowError()).toArray();
-    double[] ms = rows.stream().mapToDouble(r -> system.equals("plugin")
-        ? r.pluginMs() : r.scalarMs()).toArray();
+  static Drift drift(int order, EvalSystem system, int changeAt, List<StreamQuery> rows) {
+    double[] error = rows.stream().mapToDouble(r -> switch (system) {
+      case PLUGIN -> r.pluginRowError();
+      case NODE_FEATURES -> r.nodeRowError();
+      default -> r.scalarRowError();
+    }).toArray();
+    double[] ms = rows.stream().mapToDouble(r -> switch (system) {
+      case PLUGIN -> r.pluginMs();
+      case NODE_FEATURES -> r.nodeMs();
+      default -> r.scalarMs();
+    }).toArray();
     double[] stock = rows.stream().mapToDouble(StreamQuery::stockMs).toArray();
     int from = Math.max(0, changeAt - DRIFT_BEFORE);
     double before = Results.median(java.util.Arrays.copyOfRange(error, from, changeAt));
@@ -567,7 +615,7 @@ public final class Evaluation implements Callable<Integer> {
         break;
       }
     }
-    return new Drift(order, system, changeAt, before, firstAfter, recovered,
+    return new Drift(order, system.label(), changeAt, before, firstAfter, recovered,
         ratio(ms, stock, from, changeAt), ratio(ms, stock, changeAt,
             Math.min(ms.length, changeAt + DRIFT_AFTER)),
         ratio(ms, stock, Math.max(changeAt, ms.length - DRIFT_BEFORE), ms.length));

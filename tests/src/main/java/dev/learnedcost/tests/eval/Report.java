@@ -151,9 +151,9 @@ public final class Report {
     md.append("\n### The learning stream\n\n");
     md.append("Stock runs a stream query only around the change, at the end and once in "
         + Evaluation.STOCK_EVERY + " otherwise; the seconds are over the queries it ran.\n\n");
-    md.append("| order | phase | queries | with stock | stock s | plugin s | scalar s | plugin"
-        + " learned plans | failures | mismatches |\n");
-    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    md.append("| order | phase | queries | with stock | stock s | plugin s | node-features s"
+        + " | scalar s | plugin learned plans | failures | mismatches |\n");
+    md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     Map<String, List<StreamQuery>> phases = stream.stream().collect(Collectors.groupingBy(
         r -> r.order() + "\u0000" + r.phase(), TreeMap::new, Collectors.toList()));
     for (List<StreamQuery> list : phases.values()) {
@@ -161,13 +161,14 @@ public final class Report {
       List<StreamQuery> withStock = list.stream().filter(r -> !Double.isNaN(r.stockMs()))
           .toList();
       long failures = list.stream().filter(r -> !r.pluginStatus().equals("ok")
-          || !r.scalarStatus().equals("ok")
+          || !r.nodeStatus().equals("ok") || !r.scalarStatus().equals("ok")
           || !(r.stockStatus().equals("ok") || r.stockStatus().equals("not run"))).count();
       md.append(String.format(Locale.ROOT,
-          "| %d | %s | %d | %d | %.1f | %.1f | %.1f | %d | %d | %d |%n",
+          "| %d | %s | %d | %d | %.1f | %.1f | %.1f | %.1f | %d | %d | %d |%n",
           first.order(), first.phase(), list.size(), withStock.size(),
           withStock.stream().mapToDouble(StreamQuery::stockMs).sum() / 1000,
           withStock.stream().mapToDouble(StreamQuery::pluginMs).sum() / 1000,
+          withStock.stream().mapToDouble(StreamQuery::nodeMs).sum() / 1000,
           withStock.stream().mapToDouble(StreamQuery::scalarMs).sum() / 1000,
           list.stream().filter(r -> r.pluginPlan().equals("learned")).count(), failures,
           list.stream().filter(r -> r.mismatch() != null).count()));
@@ -194,8 +195,8 @@ public final class Report {
     if (b.queries() == 0) {
       return;
     }
-    md.append(String.format(Locale.ROOT, "%nBest Calcite plan per query (the fastest of stock,"
-        + " true-rows, scalar and plugin on each of %d queries): %.2f s, %s stock. No choice"
+    md.append(String.format(Locale.ROOT, "%nBest Calcite plan per query (the fastest of the"
+        + " Calcite systems on each of %d queries): %.2f s, %s stock. No choice"
         + " among the plans these planners found goes below it.%n", b.queries(),
         b.totalMs() / 1000, ratio(b.vsStock())));
   }

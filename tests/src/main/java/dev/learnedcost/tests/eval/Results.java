@@ -11,8 +11,8 @@ public final class Results {
   private Results() {}
 
   /**
-   * One query of the learning stream, executed by stock Calcite, the plugin and the scalar
-   * baseline.
+   * One query of the learning stream, executed by stock Calcite, the plugin, the node-features
+   * ablation and the scalar ablation.
    *
    * @param order 1-based seeded order
    * @param index 0-based position in the stream
@@ -20,14 +20,16 @@ public final class Results {
    * @param pluginPlan how the plugin's guard planned it: {@code learned} or {@code stock}
    * @param pluginRowError mean {@code |ln(learned estimate / actual rows)|} over the plugin's
    *     profiled operators in this execution (the model as it was before learning from it)
+   * @param nodeRowError the same for the node-features ablation
    * @param scalarRowError the same for the scalar baseline
    * @param stockRowError the same for the stock estimates of the plugin's operators
    * @param mismatch a result that differed from stock's, or null
    */
   public record StreamQuery(int order, int index, String phase, String template, String query,
-      double stockMs, double pluginMs, double scalarMs, String stockStatus, String pluginStatus,
-      String scalarStatus, String pluginPlan, double pluginRowError, double scalarRowError,
-      double stockRowError, String mismatch) {}
+      double stockMs, double pluginMs, double nodeMs, double scalarMs, String stockStatus,
+      String pluginStatus, String nodeStatus, String scalarStatus, String pluginPlan,
+      double pluginRowError, double nodeRowError, double scalarRowError, double stockRowError,
+      String mismatch) {}
 
   /**
    * One held-out query on one system.

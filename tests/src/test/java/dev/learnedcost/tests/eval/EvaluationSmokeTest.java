@@ -28,10 +28,11 @@ class EvaluationSmokeTest {
     assertThat(status).isZero();
     JsonNode json = new ObjectMapper().readTree(out.resolve(Report.JSON).toFile());
     assertThat(json.get("stream")).hasSize(20);
-    assertThat(json.get("drift")).hasSize(2);
+    assertThat(json.get("drift")).hasSize(3);
     List<String> systems = new ArrayList<>();
     json.get("heldOutSummary").forEach(s -> systems.add(s.get("system").asText()));
-    assertThat(systems).containsExactly("stock", "true-rows", "scalar", "plugin", "h2");
+    assertThat(systems).containsExactly("stock", "true-rows", "scalar", "node-features", "plugin",
+        "h2");
     json.get("heldOutSummary").forEach(s -> {
       assertThat(s.get("queries").asInt()).as(s.get("system").asText()).isEqualTo(8);
       assertThat(s.get("mismatches").asInt()).as(s.get("system").asText()).isZero();
@@ -39,7 +40,7 @@ class EvaluationSmokeTest {
     });
     json.get("stream").forEach(q -> assertThat(q.get("mismatch").isNull())
         .as(q.get("query").asText()).isTrue());
-    assertThat(json.get("leaveTemplatesOutSummary")).hasSize(5);
+    assertThat(json.get("leaveTemplatesOutSummary")).hasSize(6);
     assertThat(json.get("scopeQErrors").size()).isPositive();
     String md = Files.readString(out.resolve(Report.MARKDOWN));
     assertThat(md).contains("### Held-out parameter instances", "### Leave-templates-out",

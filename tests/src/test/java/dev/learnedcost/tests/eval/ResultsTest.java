@@ -19,8 +19,8 @@ class ResultsTest {
   private static List<HeldOutQuery> query(String name, double stock, double trueRows,
       double scalar, double plugin, double h2) {
     return List.of(run(name, "stock", stock, "ok"), run(name, "true-rows", trueRows, "ok"),
-        run(name, "scalar", scalar, "ok"), run(name, "plugin", plugin, "ok"),
-        run(name, "h2", h2, "ok"));
+        run(name, "scalar", scalar, "ok"), run(name, "node-features", plugin * 1.5, "ok"),
+        run(name, "plugin", plugin, "ok"), run(name, "h2", h2, "ok"));
   }
 
   @Test
@@ -41,6 +41,7 @@ class ResultsTest {
     rows.add(run("b", "stock", 200, "ok"));
     rows.add(run("b", "true-rows", 10, "timeout"));
     rows.add(run("b", "scalar", 20, "ok"));
+    rows.add(run("b", "node-features", 25, "ok"));
     rows.add(run("b", "plugin", 30, "ok"));
     rows.add(run("c", "stock", 100, "ok"));
     BestPlanBound b = Results.bestCalcitePlan(rows);

@@ -58,6 +58,11 @@ public final class LearnedModel {
   private final LongAdder costCorrections = new LongAdder();
   private final LongAdder shadowCorrections = new LongAdder();
   private final LongAdder trainSteps = new LongAdder();
+  /**
+   * Whether any adapter has been trained: until then every correction is exactly 1 and the
+   * handlers return the engine's own answers without resolving a scope or embedding a node.
+   */
+  private volatile boolean trained;
 
   /**
    * Creates a model over {@code lora} (whose dimension must match the configuration's) with the
@@ -76,10 +81,12 @@ public final class LearnedModel {
       throw new IllegalArgumentException("adapter dim (" + lora.dim()
           + ") must equal the configuration's dim (" + config.dim() + ")");
     }
-    this.embedding = new CostEmbedding(config.dim(), config.biasOnly(), resolver);
+    this.embedding = new CostEmbedding(config.dim(), config.biasOnly(),
+        config.identityFeatures(), resolver);
     lora.setCategoryFallback(config.categoryFallback());
     int dim = config.dim();
     this.buffers = ThreadLocal.withInitial(() -> new float[][] {new float[dim], new float[dim]});
+    this.trained = lora.totalAdaptCount() > 0;
   }
 
   /** Creates an untrained model for a configuration. */
@@ -108,10 +115,13 @@ public final class LearnedModel {
     return embedding;
   }
 
-  /** Returns a new embedding of {@code rel} with {@code rows} as its estimated output rows. */
+  /**
+   * Returns a new embedding of {@code rel} for its row readout, with {@code rows} as its
+   * estimated output rows (the join layout for a join).
+   */
   public float[] embed(RelNode rel, RelMetadataQuery mq, double rows) {
     float[] x = new float[config.dim()];
-    embedding.embed(rel, mq, rows, x);
+    embedding.embed(rel, mq, rows, CostEmbedding.READOUT_ROWS, x);
     return x;
   }
 
@@ -167,6 +177,7 @@ public final class LearnedModel {
           + rowsLogRatio + ", costLogRatio=" + costLogRatio);
     }
     double loss = 0;
+    trained = true;
     if (rows) {
       loss += lora.trainTargetsOnRank(rowScope(scope), x, ROWS_READOUT,
           new float[] {(float) rowsLogRatio}, ROWS_RANK);
@@ -208,6 +219,24 @@ public final class LearnedModel {
   // ---- called by the handlers, through a Binding --------------------------------------------
 
   /**
+   * Returns whether the handlers answer every node with the engine's own estimate and cost
+   * without asking the model: nothing is traced and no adapter has been trained yet, so every
+   * correction would be exactly 1. No scope is resolved, no node embedded, no adapter run:
+   * planning with an untrained model costs the handler dispatch alone. Once trained, a node
+   * whose adapter is still the identity ({@link ScopedLoRA#isIdentity}) skips the embedding and
+   * the forward likewise; a trace always embeds (the learner needs the embeddings), and so does
+   * mode SHADOW, whose purpose is to compute every correction without applying it.
+   */
+  boolean answersStock(Binding b) {
+    return !trained && !computesAll(b);
+  }
+
+  /** Whether every correction is computed in full: traced (the learner needs it) or SHADOW. */
+  private static boolean computesAll(Binding b) {
+    return b.sink() != null || b.mode() == LoraMode.SHADOW;
+  }
+
+  /**
    * Returns the row factor of {@code rel} given the engine's estimate {@code base} (1 where no
    * correction applies, and in modes OFF and SHADOW), for an engine's own handlers.
    */
@@ -220,7 +249,7 @@ public final class LearnedModel {
   double correctRows(RelNode rel, RelMetadataQuery mq, double base, Binding b) {
     rowCountCalls.increment();
     LoraMode mode = b.mode();
-    if (mode == LoraMode.OFF || !(base >= 0) || Double.isInfinite(base)) {
+    if (mode == LoraMode.OFF || !(base >= 0) || Double.isInfinite(base) || answersStock(b)) {
       return base;
     }
     try {
@@ -228,8 +257,9 @@ public final class LearnedModel {
       if (scope == null || !config.isEnabled(scope)) {
         return base;
       }
-      double f = forwardFactor(rel, mq, rowScope(scope), base, CostEmbedding.READOUT_ROWS, b,
-          base);
+      OperatorScope rowScope = rowScope(scope);
+      double f = !computesAll(b) && lora.isIdentity(rowScope) ? 1.0
+          : forwardFactor(rel, mq, rowScope, base, CostEmbedding.READOUT_ROWS, b, base);
       if (mode == LoraMode.SHADOW) {
         shadowCorrections.increment();
         return base;
@@ -243,11 +273,33 @@ public final class LearnedModel {
     }
   }
 
+  /**
+   * Returns whether the model may correct the cost of {@code rel} (so that the handler prices
+   * it on the base the correction was learned on): it is traced, or its scope's adapter has
+   * been trained.
+   */
+  boolean correctsCost(RelNode rel, Binding b) {
+    if (b.mode() == LoraMode.OFF || answersStock(b)) {
+      return false;
+    }
+    if (computesAll(b)) {
+      return true;
+    }
+    try {
+      OperatorScope scope = correctedScope(rel);
+      return scope != null && config.isEnabled(scope) && !lora.isIdentity(scope);
+    } catch (RuntimeException e) {
+      Fallbacks.rethrowControlFlow(e);
+      fallbacks.record("nonCumulativeCost", rel, e);
+      return false;
+    }
+  }
+
   /** Returns the cost correction factor of {@code rel} (1 when none applies). */
   public double costFactor(RelNode rel, RelMetadataQuery mq, double baseValue, Binding b) {
     costCalls.increment();
     LoraMode mode = b.mode();
-    if (mode == LoraMode.OFF) {
+    if (mode == LoraMode.OFF || answersStock(b)) {
       return 1.0;
     }
     try {
@@ -255,9 +307,12 @@ public final class LearnedModel {
       if (scope == null || !config.isEnabled(scope)) {
         return 1.0;
       }
-      Double rows = mq.getRowCount(rel);
-      double r = rows == null || !(rows >= 0) || Double.isInfinite(rows) ? 0.0 : rows;
-      double f = forwardFactor(rel, mq, scope, r, CostEmbedding.READOUT_COST, b, baseValue);
+      double f = 1.0;
+      if (computesAll(b) || !lora.isIdentity(scope)) {
+        Double rows = mq.getRowCount(rel);
+        double r = rows == null || !(rows >= 0) || Double.isInfinite(rows) ? 0.0 : rows;
+        f = forwardFactor(rel, mq, scope, r, CostEmbedding.READOUT_COST, b, baseValue);
+      }
       if (mode == LoraMode.SHADOW) {
         shadowCorrections.increment();
         return 1.0;
@@ -276,7 +331,7 @@ public final class LearnedModel {
     float[][] buf = buffers.get();
     float[] x = buf[0];
     float[] y = buf[1];
-    embedding.embed(rel, mq, rows, x);
+    embedding.embed(rel, mq, rows, readout, x);
     lora.forwardInto(scope, x, y);
     forwards.increment();
     double f = readout == CostEmbedding.READOUT_ROWS

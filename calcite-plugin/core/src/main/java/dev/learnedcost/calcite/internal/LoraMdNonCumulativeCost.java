@@ -1,5 +1,8 @@
 package dev.learnedcost.calcite.internal;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.apache.calcite.adapter.enumerable.EnumerableProject;
 import org.apache.calcite.plan.RelOptCost;
@@ -9,6 +12,8 @@ import org.apache.calcite.rel.metadata.BuiltInMetadata;
 import org.apache.calcite.rel.metadata.MetadataDef;
 import org.apache.calcite.rel.metadata.MetadataHandler;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexProgram;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -26,7 +31,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * input fields and literals included). A multiplier learned on one base and applied to the
  * other misprices the projection by their ratio: a kNN distance over a 64-dimension literal
  * vector is 2 expressions per row as a Project and 72 as a Calc, so the exact plan of
- * {@code v03} was planned at about a seventh of what its finished plan cost.
+ * {@code v03} was planned at about a seventh of what its finished plan cost. This pricing
+ * applies only where the model corrects the projection's cost (or a trace asks): while the
+ * projection's scope is untrained it keeps the engine's own cost, so that an untrained model
+ * changes nothing (and {@code RexProgram.create}, about 2% of a planning, is not paid).
  *
  * <p>Public because Janino-generated code calls it.
  */
@@ -55,13 +63,14 @@ public class LoraMdNonCumulativeCost
     if (binding == null) {
       return base.getNonCumulativeCost(rel, mq);
     }
-    RelOptCost b = rel instanceof EnumerableProject p
+    LearnedModel model = binding.model();
+    RelOptCost b = rel instanceof EnumerableProject p && model.correctsCost(rel, binding)
         ? asCalc(p, rel.getCluster().getPlanner(), mq)
         : base.getNonCumulativeCost(rel, mq);
     if (b == null || b.isInfinite()) {
       return b;
     }
-    double f = binding.model().costFactor(rel, mq, LoraCost.valueOf(b), binding);
+    double f = model.costFactor(rel, mq, LoraCost.valueOf(b), binding);
     return f == 1.0 ? b : b.multiplyBy(f);
   }
 
@@ -73,13 +82,46 @@ public class LoraMdNonCumulativeCost
    */
   static RelOptCost asCalc(EnumerableProject project, RelOptPlanner planner,
       RelMetadataQuery mq) {
-    RexProgram program = RexProgram.create(project.getInput().getRowType(),
-        project.getProjects(), null, project.getRowType(),
-        project.getCluster().getRexBuilder());
     Double out = mq.getRowCount(project);
     Double in = mq.getRowCount(project.getInput());
     double rows = out == null ? 0 : out;
     double inputRows = in == null ? 0 : in;
-    return planner.getCostFactory().makeCost(rows, inputRows * program.getExprCount(), 0);
+    return planner.getCostFactory().makeCost(rows, inputRows * exprCount(project), 0);
+  }
+
+  /** The projections whose Calc expression counts are remembered. */
+  private static final int EXPR_COUNTS = 1024;
+  private static final Map<ProjectShape, Integer> EXPR_COUNT_CACHE =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ProjectShape, Integer> eldest) {
+          return size() > EXPR_COUNTS;
+        }
+      };
+
+  /** A projection's input type and expressions: all its Calc's expression count depends on. */
+  private record ProjectShape(RelDataType input, List<RexNode> projects) {}
+
+  /**
+   * The expression count of the Calc program of {@code project}. Building the program
+   * ({@code RexProgram.create}: one {@code RexSimplify} per expression) took about 2% of a
+   * planning with a trained model (JFR, {@code PlanningOverhead}), and the planner costs the
+   * same projection over many input subsets and in every planning of the query: it is built
+   * once per shape (LRU, {@value #EXPR_COUNTS} shapes).
+   */
+  static int exprCount(EnumerableProject project) {
+    ProjectShape shape = new ProjectShape(project.getInput().getRowType(), project.getProjects());
+    synchronized (EXPR_COUNT_CACHE) {
+      Integer known = EXPR_COUNT_CACHE.get(shape);
+      if (known != null) {
+        return known;
+      }
+    }
+    int count = RexProgram.create(shape.input(), shape.projects(), null, project.getRowType(),
+        project.getCluster().getRexBuilder()).getExprCount();
+    synchronized (EXPR_COUNT_CACHE) {
+      EXPR_COUNT_CACHE.put(shape, count);
+    }
+    return count;
   }
 }

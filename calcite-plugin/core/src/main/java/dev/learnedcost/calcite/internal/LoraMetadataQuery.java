@@ -1,6 +1,7 @@
 package dev.learnedcost.calcite.internal;
 
 import java.util.Objects;
+import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.MetadataHandlerProvider;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 
@@ -11,6 +12,9 @@ import org.apache.calcite.rel.metadata.RelMetadataQuery;
  */
 final class LoraMetadataQuery extends RelMetadataQuery {
   private final Binding binding;
+  /** What the subtrees under the joins this query embedded are made of ({@link CostEmbedding}). */
+  private final java.util.IdentityHashMap<RelNode, CostEmbedding.Subtree> subtrees =
+      new java.util.IdentityHashMap<>();
 
   LoraMetadataQuery(MetadataHandlerProvider provider, Binding binding) {
     super(provider);
@@ -19,5 +23,10 @@ final class LoraMetadataQuery extends RelMetadataQuery {
 
   Binding binding() {
     return binding;
+  }
+
+  /** Returns the subtree cache of this query (one planning thread uses a query). */
+  java.util.Map<RelNode, CostEmbedding.Subtree> subtrees() {
+    return subtrees;
   }
 }

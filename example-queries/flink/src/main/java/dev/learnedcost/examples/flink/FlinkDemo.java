@@ -15,6 +15,7 @@ import dev.learnedcost.examples.report.HtmlReport;
 import dev.learnedcost.examples.report.JsonReport;
 import dev.learnedcost.examples.report.RoundResult;
 import dev.learnedcost.examples.report.RunSummary;
+import dev.learnedcost.examples.report.ScopeRounds;
 import dev.learnedcost.examples.run.Engine;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -229,9 +230,14 @@ public final class FlinkDemo implements Callable<Integer> {
     out.printf(Locale.ROOT, "Running %d queries on %s for %d round(s), timeout %d s%n",
         queryCount, engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
     out.flush();
+    ScopeRounds scopeRounds = new ScopeRounds();
     for (int r = 1; r <= rounds; r++) {
       RoundResult round = workload.runRound(r, rounds, runProgress());
       results.add(round);
+      if (runtime != null) {
+        awaitLearner(runtime);
+        scopeRounds.roundEnded(runtime.scopeStats());
+      }
       ConsoleReport.printRound(out, round, rounds, engines);
     }
     if (engines.contains(Engine.FLINK_LEARNED) && !results.isEmpty()) {
@@ -239,14 +245,11 @@ public final class FlinkDemo implements Callable<Integer> {
     }
     String learning = "";
     if (runtime != null) {
-      try {
-        runtime.awaitIdle(Duration.ofSeconds(60));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      awaitLearner(runtime);
       StringWriter text = new StringWriter();
       try (PrintWriter w = new PrintWriter(text)) {
         ConsoleReport.printLearning(w, runtime.scopeStats(), runtime.stats());
+        ConsoleReport.printScopeRounds(w, scopeRounds);
       }
       learning = text.toString().strip();
       out.println();
@@ -268,7 +271,8 @@ public final class FlinkDemo implements Callable<Integer> {
     RunSummary summary = RunSummary.of(results, loadFailures.size() + saveFailures);
     ConsoleReport.printSummary(out, summary, engines);
     if (jsonPath != null) {
-      JsonReport.write(jsonPath, results, summary, loadFailures);
+      JsonReport.write(jsonPath, results, summary, loadFailures,
+          runtime == null ? List.of() : runtime.scopeStats(), scopeRounds);
       out.println("JSON written to " + jsonPath);
     }
     if (reportDir != null) {
@@ -279,6 +283,15 @@ public final class FlinkDemo implements Callable<Integer> {
     }
     out.flush();
     return summary.failed() ? 1 : 0;
+  }
+
+  /** Waits for the learner to finish this round's executions, so that its errors count them. */
+  private static void awaitLearner(LoraRuntime runtime) {
+    try {
+      runtime.awaitIdle(Duration.ofSeconds(60));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void validate() {

@@ -33,6 +33,16 @@ final class GuardEntry {
   final Window stockPreparation;
   /** Consecutive slow learned preparations (not persisted). */
   int slowPreparations;
+  /**
+   * The first stock run of the query in this process, which ran freshly generated and compiled
+   * code like a new learned plan's first run (not persisted: NaN after a restart until the
+   * next stock run).
+   */
+  double coldStockMs = Double.NaN;
+  /** Learned plans (by hash) that have executed in this process, newest last (not persisted). */
+  final java.util.LinkedHashSet<Long> executedLearnedPlans = new java.util.LinkedHashSet<>();
+  /** Learned plans remembered in {@link #executedLearnedPlans}. */
+  static final int EXECUTED_PLANS = 16;
 
   GuardEntry(String fingerprint, String shape, int window) {
     this.fingerprint = fingerprint;
@@ -50,6 +60,29 @@ final class GuardEntry {
   /** The slowest stock run in the window, or the cold first run while it is empty. */
   double slowestStockMs() {
     return stock.size() > 0 ? stock.max() : lastStockMs;
+  }
+
+  /**
+   * Notes that learned plan {@code planHash} executes; returns true for its first execution in
+   * this process (a cold run).
+   */
+  boolean firstExecutionOf(long planHash) {
+    if (executedLearnedPlans.contains(planHash)) {
+      return false;
+    }
+    executedLearnedPlans.add(planHash);
+    if (executedLearnedPlans.size() > EXECUTED_PLANS) {
+      executedLearnedPlans.remove(executedLearnedPlans.iterator().next());
+    }
+    return true;
+  }
+
+  /**
+   * What a cold learned run is judged against: the slowest stock run known, the cold first one
+   * of this process included; NaN when that cold run is not known (after a restart).
+   */
+  double coldReferenceMs() {
+    return Double.isNaN(coldStockMs) ? Double.NaN : Math.max(coldStockMs, slowestStockMs());
   }
 
   synchronized QueryHistory snapshot() {

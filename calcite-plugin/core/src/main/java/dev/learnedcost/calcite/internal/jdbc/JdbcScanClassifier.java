@@ -16,6 +16,7 @@ import javax.sql.DataSource;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.adapter.jdbc.JdbcConvention;
 import org.apache.calcite.adapter.jdbc.JdbcImplementor;
+import org.apache.calcite.adapter.jdbc.JdbcRules;
 import org.apache.calcite.adapter.jdbc.JdbcTableScan;
 import org.apache.calcite.adapter.jdbc.JdbcToEnumerableConverter;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
@@ -40,12 +41,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       whose SQL cannot be explained count as {@link OperatorScope#SeqScan}: the classification
  *       must never fail a query.</li>
  *   <li>Answers are cached per database and SQL shape (literals replaced, LRU,
- *       {@value #CACHE_SIZE} entries): one round trip per fragment shape, not per planning.</li>
+ *       {@value #CACHE_SIZE} entries): one round trip per fragment shape, not per planning;
+ *       and per fragment structure (tables, conditions, projections, in the same cache), so
+ *       that a fragment seen before is not even turned into SQL again.</li>
  * </ul>
  */
 public final class JdbcScanClassifier {
   /** Cached classifications. */
   public static final int CACHE_SIZE = 4096;
+  /** Deepest fragment whose structure is a cache key. */
+  private static final int MAX_FRAGMENT_DEPTH = 16;
 
   private static final Pattern INDEX_LOOKUP =
       Pattern.compile("/\\*\\s*[A-Za-z0-9_\"$.]+:\\s*[^*]");
@@ -65,6 +70,59 @@ public final class JdbcScanClassifier {
    * @return IndexScan or SeqScan; SeqScan when the database cannot tell
    */
   public OperatorScope classify(JdbcToEnumerableConverter converter) {
+    String structure = structureKey(converter.getInput(), 0);
+    if (structure != null) {
+      synchronized (cache) {
+        OperatorScope known = cache.get(structure);
+        if (known != null) {
+          return known;
+        }
+      }
+    }
+    OperatorScope scope = classifyBySql(converter);
+    if (structure != null) {
+      synchronized (cache) {
+        cache.put(structure, scope);
+      }
+    }
+    return scope;
+  }
+
+  /**
+   * A key of a fragment made of JDBC scans, filters and projections (what a
+   * {@code ScanOnlyJdbcConvention} pushes): the database, the tables, the conditions and the
+   * projected expressions, read from the nodes as they are (following each planner subset to
+   * its first node), so that a fragment planned again, in this planning or the next, is
+   * classified without generating its SQL (about 1% of a planning with a trained model,
+   * measured with JFR in {@code PlanningOverhead}). Null for any other fragment, which is
+   * classified by its SQL.
+   */
+  static @Nullable String structureKey(RelNode rel, int depth) {
+    RelNode r = rel;
+    if (r instanceof RelSubset subset) {
+      r = subset.getOriginal();
+    }
+    if (r == null || depth > MAX_FRAGMENT_DEPTH) {
+      return null;
+    }
+    if (r instanceof JdbcTableScan scan) {
+      return "scan " + System.identityHashCode(scan.jdbcTable.jdbcSchema.getDataSource()) + " "
+          + scan.getTable().getQualifiedName();
+    }
+    String below = r.getInputs().size() == 1 ? structureKey(r.getInput(0), depth + 1) : null;
+    if (below == null) {
+      return null;
+    }
+    if (r instanceof JdbcRules.JdbcFilter filter) {
+      return "filter " + filter.getCondition() + " | " + below;
+    }
+    if (r instanceof JdbcRules.JdbcProject project) {
+      return "project " + project.getProjects() + " | " + below;
+    }
+    return null;
+  }
+
+  private OperatorScope classifyBySql(JdbcToEnumerableConverter converter) {
     RelNode fragment = concrete(converter.getInput());
     if (fragment == null) {
       return OperatorScope.SeqScan;

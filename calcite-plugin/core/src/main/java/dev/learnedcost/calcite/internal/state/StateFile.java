@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  * int    magic 0x4C434653 ("LCFS")
  * int    format version (3; versions 1 and 2 are read too, see below)
  * int    CostEmbedding.LAYOUT_VERSION the adapters were trained on
- * int    flags: bit 0 = biasOnly                                     (version 3)
+ * int    flags: bit 0 = biasOnly, bit 1 = no identity features        (version 3)
  * int    length n of the adapter snapshot, then n bytes: lora-engine's snapshot (own checksum)
  * long   calibration observations; double calibration ln(ms per cost unit)
  * ...    the guard's history (GuardCodec; preparation times from version 2)
@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
  * int    CRC32C of every byte before it
  * </pre>
  * Versions 1 and 2 load without statistics (they start empty) and as learned with
- * {@code biasOnly} off.
+ * {@code biasOnly} off and identity features on.
  *
  * <h2>Safety</h2>
  * Written crash-safely ({@link AtomicFiles#write}: a temporary file in the same directory,
@@ -66,6 +66,7 @@ public final class StateFile {
   /** lora-engine's snapshot magic ("LORA"): a bare adapter file of the old format. */
   private static final int ADAPTER_SNAPSHOT_MAGIC = 0x4C4F5241;
   private static final int FLAG_BIAS_ONLY = 1;
+  private static final int FLAG_NO_IDENTITY = 2;
   private static final Logger LOG = LoggerFactory.getLogger(StateFile.class);
 
   private StateFile() {}
@@ -106,7 +107,8 @@ public final class StateFile {
     out.writeInt(MAGIC);
     out.writeInt(VERSION);
     out.writeInt(CostEmbedding.LAYOUT_VERSION);
-    out.writeInt(s.model().config().biasOnly() ? FLAG_BIAS_ONLY : 0);
+    out.writeInt((s.model().config().biasOnly() ? FLAG_BIAS_ONLY : 0)
+        | (s.model().config().identityFeatures() ? 0 : FLAG_NO_IDENTITY));
     out.writeInt(adapters.size());
     adapters.writeTo(out);
     out.writeLong(s.calibration().count());
@@ -182,17 +184,23 @@ public final class StateFile {
     }
     int offset = 12;
     boolean biasOnly = false;
+    boolean identity = true;
     if (version >= 3) {
       int flags = head.getInt();
-      if ((flags & ~FLAG_BIAS_ONLY) != 0) {
+      if ((flags & ~(FLAG_BIAS_ONLY | FLAG_NO_IDENTITY)) != 0) {
         throw new IOException(where + "unknown flags 0x" + Integer.toHexString(flags));
       }
       biasOnly = (flags & FLAG_BIAS_ONLY) != 0;
+      identity = (flags & FLAG_NO_IDENTITY) == 0;
       offset = 16;
     }
     if (biasOnly != config.biasOnly()) {
       throw new IOException(where + "learned with biasOnly=" + biasOnly
           + ", the runtime is configured with biasOnly=" + config.biasOnly());
+    }
+    if (identity != config.identityFeatures()) {
+      throw new IOException(where + "learned with identityFeatures=" + identity
+          + ", the runtime is configured with identityFeatures=" + config.identityFeatures());
     }
     DataInputStream in = new DataInputStream(
         new ByteArrayInputStream(b, offset, b.length - 4 - offset));
