@@ -8,6 +8,7 @@ import dev.learnedcost.calcite.feedback.FeedbackOptions;
 import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.vector.VectorPlanReport;
+import dev.learnedcost.examples.tpcds.TpcdsQueries;
 import dev.learnedcost.examples.internal.ConsoleReport;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
@@ -82,7 +83,7 @@ public final class Demo implements Callable<Integer> {
   enum ModeOption { H2, STOCK, LEARNED, ALL }
 
   /** Which data sets. */
-  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR }
+  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR, TPCDS }
 
   @Spec
   CommandSpec spec;
@@ -97,12 +98,14 @@ public final class Demo implements Callable<Integer> {
   int rounds;
 
   @Option(names = "--dataset", defaultValue = "tpch", paramLabel = "NAME",
-      description = "tpch, skew, both (tpch and skew) or vector (kNN queries over clustered"
-          + " embeddings with HNSW and IVF-Flat indexes); default ${DEFAULT-VALUE}")
+      description = "tpch, skew, both (tpch and skew), vector (kNN queries over clustered"
+          + " embeddings with HNSW and IVF-Flat indexes) or tpcds (instances of the TPC-DS"
+          + " templates, drawn with --seed); default ${DEFAULT-VALUE}")
   DatasetOption dataset;
 
   @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
-      description = "TPC-H scale factor, in (0, 100]; default ${DEFAULT-VALUE}")
+      description = "TPC-H scale factor, in (0, 100], or TPC-DS scale factor, in [0.001, 100];"
+          + " default ${DEFAULT-VALUE}")
   double scale;
 
   @Option(names = "--skew-size", defaultValue = "1.0", paramLabel = "F",
@@ -119,7 +122,8 @@ public final class Demo implements Callable<Integer> {
   int vectorDim;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
-      description = "seed of the skew data set (TPC-H data has no seed); default ${DEFAULT-VALUE}")
+      description = "seed of the skew data set and of the TPC-DS query parameters (TPC-H and"
+          + " TPC-DS data have no seed); default ${DEFAULT-VALUE}")
   long seed;
 
   @Option(names = "--model", paramLabel = "PATH",
@@ -135,7 +139,7 @@ public final class Demo implements Callable<Integer> {
 
   @Option(names = "--include-slow",
       description = "also run the built-in TPC-H queries that stock Calcite plans slowly"
-          + " (q02, q05, q07, q08, q09)")
+          + " (q02, q05, q07, q08, q09), and with --dataset tpcds every runnable template")
   boolean includeSlow;
 
   @Option(names = "--json", paramLabel = "PATH", description = "write the results as JSON")
@@ -360,7 +364,13 @@ public final class Demo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--timeout must be at least 1 second, got " + timeoutSeconds);
     }
-    if (!(scale > 0 && scale <= TpchDataset.MAX_SCALE_FACTOR)) {
+    if (dataset == DatasetOption.TPCDS) {
+      try {
+        new TpcdsDataset(scale);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--scale: " + e.getMessage());
+      }
+    } else if (!(scale > 0 && scale <= TpchDataset.MAX_SCALE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--scale must be in (0, 100], got "
           + scale + "; the default is " + TpchDataset.DEFAULT_SCALE_FACTOR);
     }
@@ -418,6 +428,10 @@ public final class Demo implements Callable<Integer> {
       list.add(new VectorDataset(vectorRows, vectorDim, seed));
       return list;
     }
+    if (dataset == DatasetOption.TPCDS) {
+      list.add(new TpcdsDataset(scale));
+      return list;
+    }
     if (dataset != DatasetOption.SKEW) {
       list.add(new TpchDataset(scale));
     }
@@ -428,6 +442,9 @@ public final class Demo implements Callable<Integer> {
   }
 
   private List<Query> builtInQueries(Dataset d) {
+    if (d instanceof TpcdsDataset tpcds) {
+      return TpcdsQueries.demoWorkload(tpcds.scaleFactor(), seed, includeSlow);
+    }
     List<Query> all = QueryCatalog.builtIn(d.name());
     if (includeSlow || !d.name().equals(TpchDataset.NAME)) {
       return all;

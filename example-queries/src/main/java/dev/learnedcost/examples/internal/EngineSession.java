@@ -217,7 +217,7 @@ public final class EngineSession implements AutoCloseable {
           Statement s = c.createStatement()) {
         current.statement = s;
         long t0 = System.nanoTime();
-        try (ResultSet rs = s.executeQuery(query.sql())) {
+        try (ResultSet rs = s.executeQuery(engine == Engine.H2 ? query.h2Sql() : query.sql())) {
           ResultTable table = ResultTable.read(rs);
           elapsedNanos[0] = System.nanoTime() - t0;
           return table;

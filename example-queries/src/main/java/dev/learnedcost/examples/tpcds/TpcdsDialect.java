@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
-import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -141,15 +140,15 @@ public final class TpcdsDialect {
 
     private static SqlNode selectStar(SqlNode union) {
       SqlNode alias = SqlStdOperatorTable.AS.createCall(SqlParserPos.ZERO, union,
-          new SqlIdentifier("ROLLUP_LEVELS", SqlParserPos.ZERO));
+          new SqlIdentifier("LEVELS", SqlParserPos.ZERO));
       return new SqlSelect(SqlParserPos.ZERO, null,
           SqlNodeList.of(SqlIdentifier.star(SqlParserPos.ZERO)), alias, null, null, null, null,
           null, null, null, null, null);
     }
 
     private static SqlNodeList nullsAsCalcite(SqlNodeList order) {
-      if (order == null) {
-        return null;
+      if (order == null || order.isEmpty()) {
+        return order;
       }
       List<SqlNode> out = new ArrayList<>();
       for (SqlNode item : order) {
@@ -210,17 +209,14 @@ public final class TpcdsDialect {
 
     @Override
     public SqlNode visit(SqlCall call) {
-      if (call.getKind() == SqlKind.GROUPING) {
+      // The parser leaves most functions unresolved: recognise GROUPING by name.
+      if (call.getOperator().getName().equalsIgnoreCase("GROUPING")) {
         SqlNode key = call.operand(0);
         if (!contains(kept, key) && !contains(dropped, key)) {
           throw new IllegalArgumentException("GROUPING(" + key + ") names no rollup key");
         }
         return SqlLiteral.createExactNumeric(contains(kept, key) ? "0" : "1",
             SqlParserPos.ZERO);
-      }
-      if (call.getOperator().isAggregator() && !(call instanceof SqlBasicCall b
-          && b.getKind() == SqlKind.OVER)) {
-        return call;
       }
       if (call.getKind() == SqlKind.AS) {
         // Keep the alias identifier as it is; rewrite only the expression.
