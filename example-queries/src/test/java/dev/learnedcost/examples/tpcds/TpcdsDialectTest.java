@@ -26,9 +26,18 @@ class TpcdsDialectTest {
   }
 
   @Test
+  void calcite_averages_averageDoubles() {
+    assertThat(TpcdsDialect.calcite("select avg(ss_list_price) a, stddev_samp(x * (1 - y)),"
+        + " avg(case when z = 'a)' then 1 end) from t"))
+        .isEqualTo("select avg(cast(ss_list_price as double)) a,"
+            + " stddev_samp(cast(x * (1 - y) as double)),"
+            + " avg(cast(case when z = 'a)' then 1 end as double)) from t");
+  }
+
+  @Test
   void calcite_isIdempotent() {
     String once = TpcdsDialect.calcite("select d_year year, c_last_review_date from t"
-        + " where d_date + 5 > cast('2000-01-01' as date) + 30 days");
+        + " where d_date + 5 > cast('2000-01-01' as date) + 30 days and avg(x) > 1");
     assertThat(TpcdsDialect.calcite(once)).isEqualTo(once);
     assertThat(once).contains("c_last_review_date_sk");
   }

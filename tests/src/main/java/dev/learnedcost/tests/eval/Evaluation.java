@@ -13,6 +13,7 @@ import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultComparison;
 import dev.learnedcost.examples.ResultTable;
 import dev.learnedcost.examples.SkewDataset;
+import dev.learnedcost.examples.TpcdsDataset;
 import dev.learnedcost.examples.internal.Engine;
 import dev.learnedcost.examples.internal.EngineSession;
 import dev.learnedcost.examples.internal.QueryRun;
@@ -74,6 +75,23 @@ public final class Evaluation implements Callable<Integer> {
   /** Stream queries outside the drift's windows run on stock once in this many. */
   static final int STOCK_EVERY = 4;
 
+  /** Which data and templates. */
+  enum Workload { SKEW, TPCDS }
+
+  @Option(names = "--workload", defaultValue = "skew", paramLabel = "NAME",
+      description = "skew (the skew data set at two sizes, with a drift) or tpcds (TPC-DS at"
+          + " --scale, instances of its templates; no drift) (default: ${DEFAULT-VALUE})")
+  Workload workload;
+
+  @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
+      description = "with --workload tpcds: the TPC-DS scale factor (default: ${DEFAULT-VALUE})")
+  double scale;
+
+  @Option(names = "--templates", split = ",", paramLabel = "N,N,...",
+      description = "with --workload tpcds: the TPC-DS template numbers (default: every runnable"
+          + " template that is not slow and that H2 runs)")
+  List<Integer> tpcdsTemplates;
+
   @Option(names = "--out", defaultValue = "tests/target/eval", paramLabel = "DIR",
       description = "where evaluation.json and evaluation.md go (default: ${DEFAULT-VALUE})")
   Path out;
@@ -132,7 +150,7 @@ public final class Evaluation implements Callable<Integer> {
   int timeoutSeconds;
 
   private final PrintStream log = System.err;
-  private final List<Template> templates = Template.all();
+  private List<Template> templates = Template.all();
   private final ResultComparator comparator = new ResultComparator();
 
   /** Runs the evaluation with command-line arguments; exits with its status. */
@@ -144,6 +162,17 @@ public final class Evaluation implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (workload == Workload.TPCDS) {
+      check(scale >= TpcdsDataset.MIN_SCALE_FACTOR && scale <= TpcdsDataset.MAX_SCALE_FACTOR,
+          "--scale must be in [" + TpcdsDataset.MIN_SCALE_FACTOR + ", "
+              + TpcdsDataset.MAX_SCALE_FACTOR + "], got " + scale);
+      try {
+        templates = TpcdsWorkload.templates(scale, tpcdsTemplates == null
+            ? TpcdsWorkload.defaultTemplates() : tpcdsTemplates);
+      } catch (IllegalArgumentException e) {
+        check(false, e.getMessage());
+      }
+    }
     check(stream >= 20, "--stream must be at least 20, got " + stream);
     check(orders >= 1 && orders <= templates.size(), "--orders must be in 1.." + templates.size()
         + ", got " + orders);
@@ -153,14 +182,15 @@ public final class Evaluation implements Callable<Integer> {
     check(timeoutSeconds >= 1, "--timeout must be at least 1 second, got " + timeoutSeconds);
     Instant started = Instant.now();
     Files.createDirectories(out);
-    try (DemoDatabase before = open(size); DemoDatabase after = open(driftSize)) {
+    try (DemoDatabase before = workload == Workload.TPCDS ? openTpcds() : open(size);
+        DemoDatabase after = workload == Workload.TPCDS ? null : open(driftSize)) {
       List<Template.Instance> heldOut = heldOutSet();
       List<StreamQuery> streamRows = new ArrayList<>();
       List<HeldOutQuery> heldOutRows = new ArrayList<>();
       List<ScopeQError> qErrors = new ArrayList<>();
       List<Drift> drifts = new ArrayList<>();
       for (int order = 1; order <= orders; order++) {
-        runOrder(order, before, after, heldOut, streamRows, heldOutRows, qErrors, drifts);
+        runOrder(order, before, after == null ? before : after, heldOut, streamRows, heldOutRows, qErrors, drifts);
         if (ltoStream > 0) {
           runFold(order, before, heldOut, heldOutRows, qErrors);
         }
@@ -183,6 +213,10 @@ public final class Evaluation implements Callable<Integer> {
 
   private Map<String, Object> settings() {
     Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("workload", workload.name().toLowerCase(Locale.ROOT));
+    if (workload == Workload.TPCDS) {
+      s.put("scale", scale);
+    }
     s.put("stream", stream);
     s.put("orders", orders);
     s.put("heldOutPerTemplate", heldOutPerTemplate);
@@ -204,6 +238,16 @@ public final class Evaluation implements Callable<Integer> {
     SkewDataset dataset = new SkewDataset(sizeFactor, SkewDataset.DEFAULT_SEED);
     Path dir = data.resolve("skew-" + dataset.parameters().replace(',', '-').replace('=', '-'));
     log.printf(Locale.ROOT, "Opening skew %s in %s%n", dataset.parameters(), dir);
+    DemoDatabase db = DemoDatabase.open(dir, dataset);
+    log.printf(Locale.ROOT, "  %s in %d ms%n", db.openReport().action(),
+        db.openReport().elapsed().toMillis());
+    return db;
+  }
+
+  private DemoDatabase openTpcds() throws IOException, SQLException {
+    TpcdsDataset dataset = new TpcdsDataset(scale);
+    Path dir = data.resolve("tpcds-" + dataset.parameters().replace('=', '-'));
+    log.printf(Locale.ROOT, "Opening tpcds %s in %s%n", dataset.parameters(), dir);
     DemoDatabase db = DemoDatabase.open(dir, dataset);
     log.printf(Locale.ROOT, "  %s in %d ms%n", db.openReport().action(),
         db.openReport().elapsed().toMillis());
@@ -302,7 +346,7 @@ public final class Evaluation implements Callable<Integer> {
       Map<EvalSystem, EngineSession> sessions = streamSessions(db, plugin, scalar);
       try {
         for (int i = 0; i < stream; i++) {
-          if (i == changeAt) {
+          if (i == changeAt && after != before) {
             close(sessions);
             db = after;
             sessions = streamSessions(db, plugin, scalar);
@@ -324,8 +368,10 @@ public final class Evaluation implements Callable<Integer> {
         close(sessions);
       }
       streamRows.addAll(rows);
-      drifts.add(drift(order, "plugin", changeAt, rows));
-      drifts.add(drift(order, "scalar", changeAt, rows));
+      if (after != before) {
+        drifts.add(drift(order, "plugin", changeAt, rows));
+        drifts.add(drift(order, "scalar", changeAt, rows));
+      }
       plugin.freeze();
       scalar.freeze();
       heldOutRows.addAll(timeHeldOut("held-out", order, db, heldOut, plugin, scalar, qErrors));
@@ -384,7 +430,8 @@ public final class Evaluation implements Callable<Integer> {
     Map<EvalSystem, EngineSession> m = new EnumMap<>(EvalSystem.class);
     m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null, null));
     m.put(EvalSystem.TRUE_ROWS, EngineSession.calcite(Engine.STOCK, db,
-        TrueRowCounts.driver(((SkewDataset) db.dataset()).rowCounts()), null));
+        TrueRowCounts.driver(db.dataset() instanceof SkewDataset skew ? skew.rowCounts()
+            : db.manifest().rowCounts()), null));
     m.put(EvalSystem.SCALAR, scalar.session(db));
     m.put(EvalSystem.PLUGIN, plugin.session(db));
     m.put(EvalSystem.H2, new EngineSession(Engine.H2, db, null, null));
@@ -399,7 +446,10 @@ public final class Evaluation implements Callable<Integer> {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
-  private static Query query(Template.Instance q) {
+  private Query query(Template.Instance q) {
+    if (workload == Workload.TPCDS) {
+      return TpcdsWorkload.query(q);
+    }
     return new Query(q.name(), q.sql(), "template:" + q.template());
   }
 
