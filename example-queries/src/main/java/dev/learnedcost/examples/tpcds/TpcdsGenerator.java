@@ -133,6 +133,20 @@ public final class TpcdsGenerator {
   /** Returns the generator identity recorded in manifests, e.g. {@code io.trino.tpcds:tpcds:1.4}. */
   public static String version() {
     String version = io.trino.tpcds.Table.class.getPackage().getImplementationVersion();
+    if (version == null) {
+      // A shaded jar (the tests module's benchmarks.jar) drops the manifest's version; the
+      // Maven metadata usually survives.
+      try (java.io.InputStream in = io.trino.tpcds.Table.class.getResourceAsStream(
+          "/META-INF/maven/io.trino.tpcds/tpcds/pom.properties")) {
+        if (in != null) {
+          java.util.Properties properties = new java.util.Properties();
+          properties.load(in);
+          version = properties.getProperty("version");
+        }
+      } catch (java.io.IOException e) {
+        version = null;
+      }
+    }
     return "io.trino.tpcds:tpcds:" + (version == null ? "unknown" : version);
   }
 

@@ -16,11 +16,20 @@ import java.util.TreeMap;
  */
 public final class TpcdsQueries {
 
+  private static final String STOCK_OVER_60_S =
+      "stock Calcite runs its instance for more than 60 s at scale 0.01";
+  private static final String VOLCANO_TIMEOUT =
+      "stock Calcite's Volcano planner gives up (planning timeout) on its many-way join and the"
+          + " instance runs more than 60 s at scale 0.01";
+
   /**
    * Templates that neither Calcite nor H2 runs here, with the reason (see the example-queries
    * README for the measurements).
    */
-  public static final Map<Integer, String> NOT_RUNNABLE = sorted(Map.of());
+  public static final Map<Integer, String> NOT_RUNNABLE = sorted(Map.of(
+      90, "divides by zero below scale 1: the web pages of scale 0.01 (2 rows) have no"
+          + " character count in the template's 5000..5200, so the pm count is 0 and both"
+          + " engines fail with 'Division by zero'"));
 
   /**
    * Templates that Calcite runs but H2 does not: they have no H2 reference, so the correctness
@@ -37,19 +46,44 @@ public final class TpcdsQueries {
    * demo and the evaluation leave them out unless asked; the correctness suite skips them with
    * this reason.
    */
-  public static final Map<Integer, String> SLOW = sorted(Map.of());
+  public static final Map<Integer, String> SLOW = sorted(Map.ofEntries(
+      Map.entry(4, STOCK_OVER_60_S),
+      Map.entry(9, "15 scalar subqueries over store_sales; stock Calcite over 30 s, then H2"
+          + " cancels a scan"),
+      Map.entry(13, STOCK_OVER_60_S),
+      Map.entry(14, STOCK_OVER_60_S + " (part a)"),
+      Map.entry(24, VOLCANO_TIMEOUT),
+      Map.entry(35, STOCK_OVER_60_S),
+      Map.entry(48, STOCK_OVER_60_S),
+      Map.entry(64, VOLCANO_TIMEOUT),
+      Map.entry(66, STOCK_OVER_60_S),
+      Map.entry(69, STOCK_OVER_60_S),
+      Map.entry(72, VOLCANO_TIMEOUT),
+      Map.entry(84, STOCK_OVER_60_S),
+      Map.entry(85, STOCK_OVER_60_S)));
+
+  /**
+   * The quick templates: their instance (seed 1, scale 0.01) ran in stock Calcite in at most
+   * about 5 s and in H2 in at most 3 s, measured on the project's 2-core machine. They make the
+   * demo's default TPC-DS workload, the correctness check of {@code mvn verify} and the
+   * evaluation's default templates. They include rollups rewritten for H2 (86), a template H2
+   * cannot run (51) and joins of up to 6 tables.
+   */
+  public static final java.util.Set<Integer> QUICK = java.util.Collections.unmodifiableSet(
+      new java.util.TreeSet<>(List.of(3, 12, 20, 21, 30, 37, 41, 42, 43, 45, 50, 51, 52, 53,
+          55, 61, 62, 63, 76, 82, 86, 94, 95, 96)));
 
   private TpcdsQueries() {}
 
   /**
-   * Returns the demo's TPC-DS workload: one instance of every runnable template (without
-   * {@link #SLOW} unless {@code includeSlow}), parameters drawn from {@code seed}.
+   * Returns the demo's TPC-DS workload: one instance of every {@link #QUICK} template, or with
+   * {@code all} of every runnable one, parameters drawn from {@code seed}.
    */
-  public static List<Query> demoWorkload(double scale, long seed, boolean includeSlow) {
+  public static List<Query> demoWorkload(double scale, long seed, boolean all) {
     TpcdsInstantiator instantiator = new TpcdsInstantiator(scale);
     List<Query> out = new ArrayList<>();
     for (int template : runnable()) {
-      if (includeSlow || !SLOW.containsKey(template)) {
+      if (all || QUICK.contains(template)) {
         out.addAll(instance(instantiator, template, seed));
       }
     }

@@ -221,25 +221,21 @@ public final class TpcdsTemplate {
     }
 
     private Expr expr() {
-      Expr left = term();
-      while (true) {
-        skip();
-        if (peek('+') || peek('-')) {
-          char op = s.charAt(pos++);
-          left = new Binary(op, left, term());
-        } else {
-          return left;
-        }
-      }
+      return operations("+-", this::term);
     }
 
     private Expr term() {
-      Expr left = factor();
+      return operations("*/", this::factor);
+    }
+
+    /** A left-associative chain of operands joined by any of {@code operators}. */
+    private Expr operations(String operators, java.util.function.Supplier<Expr> operand) {
+      Expr left = operand.get();
       while (true) {
         skip();
-        if (peek('*') || peek('/')) {
+        if (pos < s.length() && operators.indexOf(s.charAt(pos)) >= 0) {
           char op = s.charAt(pos++);
-          left = new Binary(op, left, factor());
+          left = new Binary(op, left, operand.get());
         } else {
           return left;
         }

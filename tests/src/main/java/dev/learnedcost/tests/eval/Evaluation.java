@@ -66,7 +66,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "evaluation", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Evaluates the learned cost model against stock Calcite, true base-table row"
-        + " counts, a per-scope scalar correction and H2, on a stream of skew-data queries.")
+        + " counts, a per-scope scalar correction and H2, on a stream of skew-data or TPC-DS"
+        + " queries.")
 public final class Evaluation implements Callable<Integer> {
   static final int DRIFT_BEFORE = 30;
   static final int DRIFT_AFTER = 10;
@@ -89,7 +90,7 @@ public final class Evaluation implements Callable<Integer> {
 
   @Option(names = "--templates", split = ",", paramLabel = "N,N,...",
       description = "with --workload tpcds: the TPC-DS template numbers (default: every runnable"
-          + " template that is not slow and that H2 runs)")
+          + " quick template that H2 runs, TpcdsQueries.QUICK)")
   List<Integer> tpcdsTemplates;
 
   @Option(names = "--out", defaultValue = "tests/target/eval", paramLabel = "DIR",
@@ -157,7 +158,8 @@ public final class Evaluation implements Callable<Integer> {
   public static void main(String[] args) {
     // Calcite's JDBC adapter logs every H2 table's type at INFO, thousands of times a run.
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.calcite", "warn");
-    System.exit(new CommandLine(new Evaluation()).execute(args));
+    System.exit(new CommandLine(new Evaluation()).setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args));
   }
 
   @Override

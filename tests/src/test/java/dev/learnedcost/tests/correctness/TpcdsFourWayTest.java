@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
@@ -33,7 +32,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Budget: stock Calcite alone plans a TPC-DS query in 1 to 2 s and many run for 5 to 60 s at
  * this scale (measured in the example-queries README), times three Calcite modes; all runnable
  * templates take far longer than CI's few minutes. {@code mvn verify} therefore checks the
- * templates of {@link #CI_TEMPLATES}; every other runnable template appears as an aborted test
+ * templates of {@link TpcdsQueries#QUICK}; every other runnable template appears as an aborted test
  * that says so, and {@code -Dcorrectness.tpcdsAll=true} checks them all (the command and its
  * time are in tests/README.md).
  */
@@ -42,13 +41,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class TpcdsFourWayTest {
   static final long SEED = 1;
   private static final boolean ALL = Boolean.getBoolean("correctness.tpcdsAll");
-
-  /**
-   * The templates checked in {@code mvn verify}: the runnable templates whose instance (seed 1,
-   * scale 0.01) ran in H2 and stock Calcite within a few seconds each, measured on the project's
-   * 2-core machine.
-   */
-  static final Set<Integer> CI_TEMPLATES = Set.of();
 
   /** Rows returned per statement checked, by name (filled as the factory's tests run). */
   private static final Map<String, Integer> ROWS = new TreeMap<>();
@@ -64,9 +56,10 @@ class TpcdsFourWayTest {
       tests.add(DynamicTest.dynamicTest(String.format(Locale.ROOT, "q%02d", n), () -> {
         Assumptions.assumeFalse(TpcdsQueries.NOT_RUNNABLE.containsKey(template),
             () -> "not runnable here: " + TpcdsQueries.NOT_RUNNABLE.get(template));
-        Assumptions.assumeTrue(ALL || CI_TEMPLATES.contains(template), () -> "not in mvn"
-            + " verify's time budget (see the class comment); run with"
-            + " -Dcorrectness.tpcdsAll=true");
+        Assumptions.assumeTrue(ALL || TpcdsQueries.QUICK.contains(template), () -> "not in mvn"
+            + " verify's time budget (see the class comment)"
+            + (TpcdsQueries.SLOW.containsKey(template) ? ": " + TpcdsQueries.SLOW.get(template)
+            : "") + "; run with -Dcorrectness.tpcdsAll=true");
         for (Query q : TpcdsQueries.instance(instantiator, template, SEED)) {
           FourWayCheck.Outcome outcome = check.run(q, TpcdsQueries.h2Runs(template));
           FourWayCheck.assertAgree(outcome, "template " + template + ", seed " + SEED
