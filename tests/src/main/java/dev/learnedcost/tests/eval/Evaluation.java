@@ -79,9 +79,9 @@ public final class Evaluation implements Callable<Integer> {
   /** Which data and templates. */
   enum Workload { SKEW, TPCDS }
 
-  @Option(names = "--workload", defaultValue = "skew", paramLabel = "NAME",
+  @Option(names = "--workload", defaultValue = "SKEW", paramLabel = "NAME",
       description = "skew (the skew data set at two sizes, with a drift) or tpcds (TPC-DS at"
-          + " --scale, instances of its templates; no drift) (default: ${DEFAULT-VALUE})")
+          + " --scale, instances of its templates; no drift); any case (default: skew)")
   Workload workload;
 
   @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
@@ -357,7 +357,9 @@ public final class Evaluation implements Callable<Integer> {
           }
           Template t = templates.get(r.nextInt(templates.size()));
           Template.Instance q = t.instance(r, "o" + order + "-" + i + "-" + t.name());
-          StreamQuery row = streamQuery(order, i, i < changeAt ? "before-drift" : "after-drift",
+          String phase = after == before ? (i < changeAt ? "first-half" : "second-half")
+              : i < changeAt ? "before-drift" : "after-drift";
+          StreamQuery row = streamQuery(order, i, phase,
               q, sessions, plugin.loop, scalar.loop, needsStock(i, changeAt));
           rows.add(row);
           log.printf(Locale.ROOT, "[order %d] %3d/%d %-28s stock %8.1f  plugin %8.1f (%s)"

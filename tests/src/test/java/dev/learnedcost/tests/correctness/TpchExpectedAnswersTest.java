@@ -78,7 +78,7 @@ class TpchExpectedAnswersTest {
     if (actual == null) {
       return expected.equals("null");
     }
-    if (expected.equals(actual.strip())) {
+    if (expected.equals(actual)) {
       return true;
     }
     BigDecimal e;
