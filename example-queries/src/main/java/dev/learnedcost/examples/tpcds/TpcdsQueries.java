@@ -77,13 +77,15 @@ public final class TpcdsQueries {
 
   /**
    * Returns the demo's TPC-DS workload: one instance of every {@link #QUICK} template, or with
-   * {@code all} of every runnable one, parameters drawn from {@code seed}.
+   * {@code all} of every runnable one, parameters drawn from {@code seed}. The demo checks every
+   * engine's result against the others, H2 included, so it leaves out the templates of
+   * {@link #NO_H2_REFERENCE}.
    */
   public static List<Query> demoWorkload(double scale, long seed, boolean all) {
     TpcdsInstantiator instantiator = new TpcdsInstantiator(scale);
     List<Query> out = new ArrayList<>();
     for (int template : runnable()) {
-      if (all || QUICK.contains(template)) {
+      if ((all || QUICK.contains(template)) && h2Runs(template)) {
         out.addAll(instance(instantiator, template, seed));
       }
     }

@@ -111,6 +111,18 @@ class TpcdsInstantiatorTest {
   }
 
   @Test
+  void demoWorkload_quickTemplatesH2Runs_oneQueryPerStatement() {
+    List<String> names = TpcdsQueries.demoWorkload(SCALE, 42, false).stream()
+        .map(dev.learnedcost.examples.Query::name).toList();
+    assertThat(names).hasSize(TpcdsQueries.QUICK.size() - 1).contains("q03", "q86")
+        .doesNotContain("q51");
+    List<String> all = TpcdsQueries.demoWorkload(SCALE, 42, true).stream()
+        .map(dev.learnedcost.examples.Query::name).toList();
+    // 99 templates, 4 of them with two statements, without 90 (not runnable), 51 and 97.
+    assertThat(all).hasSize(99 + 4 - 3).contains("q14a", "q14b").doesNotContain("q90", "q97");
+  }
+
+  @Test
   void load_numberOutOfRange_throwsNamingTheRange() {
     assertThatThrownBy(() -> TpcdsTemplate.load(100))
         .isInstanceOf(IllegalArgumentException.class)
