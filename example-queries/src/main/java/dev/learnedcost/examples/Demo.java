@@ -1,16 +1,13 @@
 package dev.learnedcost.examples;
 
-import dev.learnedcost.calcite.LoraConfig;
-import dev.learnedcost.calcite.LoraCostModel;
-import dev.learnedcost.calcite.LoraMode;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
 import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.vector.VectorPlanReport;
 import dev.learnedcost.examples.tpcds.TpcdsQueries;
 import dev.learnedcost.examples.internal.ConsoleReport;
-import dev.learnedcost.examples.internal.Engine;
+import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.internal.HtmlReport;
 import dev.learnedcost.examples.internal.JsonReport;
 import dev.learnedcost.examples.internal.RoundResult;
@@ -200,27 +197,28 @@ public final class Demo implements Callable<Integer> {
     }
 
     List<DemoDatabase> databases = new ArrayList<>();
-    LoraCostModel model = null;
-    FeedbackLoop loop = null;
+    LoraRuntime runtime = null;
     try {
       for (Dataset d : datasets) {
         databases.add(openDatabase(d));
       }
       if (engines.contains(Engine.LEARNED)) {
-        LoraConfig config = LoraConfig.builder().mode(LoraMode.ON).build();
-        if (modelPath != null) {
-          boolean exists = Files.exists(modelPath);
-          loop = FeedbackLoop.open(modelPath, config, FeedbackOptions.DEFAULTS, 0);
-          if (loop.loadProblem() != null) {
-            err.println("WARNING: " + loop.loadProblem() + "; starting untrained");
-          } else {
-            out.printf(Locale.ROOT, "Model %s: %s%n", modelPath,
-                exists ? "opened (learning continues)" : "not there yet, starting untrained");
-          }
-        } else {
-          loop = new FeedbackLoop(LoraCostModel.create(config));
+        // Saved at the end of the run (and when the runtime closes), not in between.
+        LoraRuntimeConfig config = LoraRuntimeConfig.builder().stateFile(modelPath).saveEvery(0)
+            .build();
+        boolean exists = modelPath != null && Files.exists(modelPath);
+        try {
+          runtime = LoraRuntime.open(config);
+        } catch (IllegalStateException e) {
+          err.println("ERROR: " + e.getMessage());
+          return 1;
         }
-        model = loop.model();
+        if (runtime.loadProblem() != null) {
+          err.println("WARNING: " + runtime.loadProblem() + "; starting untrained");
+        } else if (modelPath != null) {
+          out.printf(Locale.ROOT, "Model %s: %s%n", modelPath,
+              exists ? "opened (learning continues)" : "not there yet, starting untrained");
+        }
       } else if (modelPath != null) {
         err.println("Note: --model is ignored without the learned engine (--mode learned or all)");
       }
@@ -228,17 +226,17 @@ public final class Demo implements Callable<Integer> {
       for (int i = 0; i < databases.size(); i++) {
         workloads.add(new WorkloadRunner.Workload(databases.get(i), queries.get(i)));
       }
-      int code = runWorkload(workloads, engines, model, loop, loadFailures);
+      int code = runWorkload(workloads, engines, runtime, loadFailures);
       if (recall) {
-        code = Math.max(code, reportVectorPlans(databases, queries, model, loop));
+        code = Math.max(code, reportVectorPlans(databases, queries, runtime));
       }
       return code;
     } catch (SQLException | IOException e) {
       err.println("ERROR: " + e.getMessage());
       return 1;
     } finally {
-      if (loop != null) {
-        loop.close();
+      if (runtime != null) {
+        runtime.close();
       }
       for (DemoDatabase db : databases) {
         try {
@@ -251,14 +249,14 @@ public final class Demo implements Callable<Integer> {
   }
 
   private int runWorkload(List<WorkloadRunner.Workload> workloads, Set<Engine> engines,
-      LoraCostModel model, FeedbackLoop loop, List<String> loadFailures) throws IOException {
+      LoraRuntime runtime, List<String> loadFailures) throws IOException {
     List<RoundResult> results = new ArrayList<>();
     out.printf(Locale.ROOT, "Running %d queries on %s for %d round(s), timeout %d s%n",
         workloads.stream().mapToInt(w -> w.queries().size()).sum(),
         engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
     out.flush();
     try (WorkloadRunner runner = new WorkloadRunner(workloads, engines,
-        Duration.ofSeconds(timeoutSeconds), model, loop)) {
+        Duration.ofSeconds(timeoutSeconds), runtime)) {
       for (int r = 1; r <= rounds; r++) {
         RoundResult round = runner.runRound(r, rounds, runProgress());
         results.add(round);
@@ -269,19 +267,19 @@ public final class Demo implements Callable<Integer> {
       ConsoleReport.printPlanDiffs(out, results.get(results.size() - 1));
     }
     String learning = "";
-    if (loop != null) {
+    if (runtime != null) {
       StringWriter text = new StringWriter();
       try (PrintWriter w = new PrintWriter(text)) {
-        ConsoleReport.printLearning(w, loop.scopeFeedback(), model.stats(), loop.stats());
+        ConsoleReport.printLearning(w, runtime.scopeStats(), runtime.stats());
       }
       learning = text.toString().strip();
       out.println();
       out.println(learning);
     }
     int saveFailures = 0;
-    if (loop != null && modelPath != null) {
+    if (runtime != null && modelPath != null) {
       try {
-        loop.save();
+        runtime.save();
         out.println("Model saved to " + modelPath);
       } catch (IOException | RuntimeException e) {
         err.println("ERROR: cannot save the model to " + modelPath + ": " + e.getMessage());
@@ -309,14 +307,14 @@ public final class Demo implements Callable<Integer> {
 
   /** Prints recall and latency per plan for the vector data set; 1 if an exact plan is wrong. */
   private int reportVectorPlans(List<DemoDatabase> databases, List<List<Query>> queries,
-      LoraCostModel model, FeedbackLoop loop) throws SQLException, IOException {
+      LoraRuntime runtime) throws SQLException, IOException {
     int code = 0;
     for (int i = 0; i < databases.size(); i++) {
       if (!(databases.get(i).dataset() instanceof VectorDataset)) {
         continue;
       }
       List<VectorPlanReport.Row> rows = VectorPlanReport.measure(databases.get(i),
-          queries.get(i), VECTOR_REPETITIONS, model);
+          queries.get(i), VECTOR_REPETITIONS, runtime);
       VectorPlanReport.print(out, rows);
       if (recallAnalyze) {
         VectorPlanReport.printAnalyze(out, rows);
@@ -325,27 +323,26 @@ public final class Demo implements Callable<Integer> {
           && !r.exactMatchesH2())) {
         code = 1;
       }
-      if (model != null && loop != null) {
-        int explored = VectorPlanReport.explore(databases.get(i), queries.get(i), model,
-            loop.listener());
+      if (runtime != null) {
+        int explored = VectorPlanReport.explore(databases.get(i), queries.get(i), runtime);
         out.printf(Locale.ROOT, "%nExploration: learned from %d executions of the forced"
             + " access paths (after the measurements above)%n", explored);
       }
     }
-    if (model != null && loop != null) {
+    if (runtime != null) {
       try {
-        loop.awaitIdle(java.time.Duration.ofSeconds(60));
+        runtime.awaitIdle(java.time.Duration.ofSeconds(60));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       out.printf(Locale.ROOT, "%nVector scopes of the learned model%n");
       for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
           OperatorScope.VectorDistance, OperatorScope.Rerank)) {
-        long trajectories = loop.trajectories().stream().filter(t -> t.opType() == s.id())
+        long trajectories = runtime.trajectories().stream().filter(t -> t.opType() == s.id())
             .count();
         out.printf(Locale.ROOT, "  %-14s adaptations %6d, observations %5d, trajectories %5d%n",
-            s.displayName(), model.scopedLoRA().adaptCount(s),
-            loop.scopeFeedback(s).observations(), trajectories);
+            s.displayName(), runtime.scopeStats(s).adaptations(),
+            runtime.scopeStats(s).observations(), trajectories);
       }
     }
     out.flush();

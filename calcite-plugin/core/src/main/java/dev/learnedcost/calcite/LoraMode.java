@@ -1,12 +1,15 @@
 package dev.learnedcost.calcite;
 
-/** What the learned model does to the planner's estimates. */
+/**
+ * What the learned model does to the estimates of one connection or install (not of the whole
+ * runtime: two connections of one runtime may plan in different modes at the same time).
+ */
 public enum LoraMode {
-  /** Stock Calcite: our handlers answer with the stock estimate and compute nothing. */
+  /** Stock metadata: the learned handlers are not installed (the plugin's cost factory stays). */
   OFF,
   /**
-   * Corrections are computed, counted and reported to the {@link LoraObserver}, but the planner
-   * gets the stock estimate, so plans are the stock plans.
+   * Corrections are computed and counted (and show in traces), but the planner gets the stock
+   * estimate, so plans are the stock plans.
    */
   SHADOW,
   /** Corrections are applied: learned rows and cost reach the planner. */

@@ -20,4 +20,14 @@ public interface ScopeMapping {
    * next mapping, then the built-in rules, decide).
    */
   @Nullable OperatorScope scopeOf(RelNode rel);
+
+  /**
+   * Returns whether {@code rel} has no scope at all, so that neither the later mappings nor the
+   * built-in rules (whose name patterns would match it) give it one: an engine's bookkeeping
+   * node whose name happens to contain {@code Filter} or {@code Correlate}, say. Asked before
+   * {@link #scopeOf}; default false.
+   */
+  default boolean hasNoScope(RelNode rel) {
+    return false;
+  }
 }

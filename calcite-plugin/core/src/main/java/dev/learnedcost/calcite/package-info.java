@@ -1,7 +1,10 @@
 /**
  * Learned row count and cost for Apache Calcite's planner, built on {@code dev.learnedcost.engine}.
- * Start reading at {@link dev.learnedcost.calcite.LoraCostModel}; installs are in
- * {@link dev.learnedcost.calcite.LoraCalcite} (Frameworks, {@code jdbc:calcite:} with a prepare
- * factory) and {@link dev.learnedcost.calcite.LoraDriver} ({@code jdbc:calcite-lora:} URLs).
+ * Start reading at {@link dev.learnedcost.calcite.LoraRuntime}, the owner of a learned model,
+ * built from a {@link dev.learnedcost.calcite.LoraRuntimeConfig}; the no-code paths are
+ * {@link dev.learnedcost.calcite.LoraDriver} ({@code jdbc:calcite-lora:} URLs) with
+ * {@link dev.learnedcost.calcite.LoraJdbcSchemaFactory} (Calcite model files); tools read and
+ * edit a state file through {@link dev.learnedcost.calcite.LoraStateFile}. Everything under
+ * {@code dev.learnedcost.calcite.internal} is not API.
  */
 package dev.learnedcost.calcite;

@@ -2,6 +2,7 @@ package dev.learnedcost.calcite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.learnedcost.calcite.internal.LearnedModel;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ class ConcurrencyTest {
 
   @Test
   void planning_whileLearnerTrains_neverFallsBackAndAnswersStayRight() throws Exception {
-    LoraCostModel model = LoraCostModel.create();
+    LoraRuntime runtime = LoraRuntime.open();
+    LearnedModel model = runtime.model();
     String query = TpchH2.QUERIES.get(2);
     List<List<String>> expected;
     try (Connection stock = TpchH2.connectStock()) {
@@ -33,7 +35,7 @@ class ConcurrencyTest {
       List<CompletableFuture<Void>> planners = new ArrayList<>();
       for (int t = 0; t < 2; t++) {
         planners.add(CompletableFuture.runAsync(() -> {
-          try (Connection c = TpchH2.connect(model)) {
+          try (Connection c = TpchH2.connect(runtime, LoraMode.ON, false)) {
             for (int i = 0; i < PLANS_PER_THREAD; i++) {
               assertThat(TpchH2.rows(c, query)).isEqualTo(expected);
             }
@@ -64,8 +66,9 @@ class ConcurrencyTest {
     } finally {
       planning.set(false);
       pool.shutdownNow();
+      runtime.close();
     }
-    LoraStats stats = model.stats();
+    LoraStats stats = runtime.stats();
     assertThat(stats.fallbacks()).as("fallbacks %s", stats.fallbacksByKind()).isZero();
     assertThat(stats.forwards()).isPositive();
   }

@@ -3,8 +3,14 @@ package dev.learnedcost.calcite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.learnedcost.calcite.internal.Binding;
+import dev.learnedcost.calcite.internal.CalciteMetadata;
+import dev.learnedcost.calcite.internal.LearnedModel;
+import dev.learnedcost.calcite.internal.ScopeResolver;
 import dev.learnedcost.engine.OperatorScope;
+import dev.learnedcost.engine.ScopedLoRA;
 import java.sql.Connection;
+import java.util.List;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.junit.jupiter.api.Test;
@@ -14,27 +20,29 @@ class GuardrailTest {
 
   @Test
   void handler_exceptionInsideModel_fallsBackToStockAndCounts() throws Exception {
-    LoraCostModel model = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.OFF).build());
-    try (Connection c = TpchH2.connect(model)) {
-      String stock = TpchH2.plan(c, TpchH2.QUERIES.get(0));
-      model.setObserver((rel, scope, readout, x, base, factor) -> {
-        throw new IllegalStateException("observer failure");
-      });
-      model.setMode(LoraMode.ON);
-
+    LoraRuntimeConfig config = LoraRuntimeConfig.defaults();
+    LearnedModel failing = new LearnedModel(new ScopedLoRA(config.dim(), 1f, 1f), config,
+        ScopeResolver.withMappings(List.of(rel -> {
+          throw new IllegalStateException("mapping failure");
+        })));
+    try (LoraRuntime runtime = LoraRuntime.open();
+        Connection off = TpchH2.connect(runtime, LoraMode.OFF, false);
+        Connection c = TpchH2.connect(new org.apache.calcite.jdbc.Driver().withPrepareFactory(
+            () -> new LoraPrepare(runtime, Binding.planning(failing, LoraMode.ON), false)))) {
+      String stock = TpchH2.plan(off, TpchH2.QUERIES.get(0));
       assertThat(TpchH2.plan(c, TpchH2.QUERIES.get(0))).isEqualTo(stock);
       assertThat(TpchH2.rows(c, TpchH2.QUERIES.get(0))).isNotEmpty();
     }
-    LoraStats stats = model.stats();
-    assertThat(stats.fallbacks()).isPositive();
-    assertThat(stats.fallbacksByKind())
+    long fallbacks = failing.counters().fallbacks();
+    assertThat(fallbacks).isPositive();
+    assertThat(failing.fallbacksByKind())
         .containsOnlyKeys(IllegalStateException.class.getName())
-        .containsEntry(IllegalStateException.class.getName(), stats.fallbacks());
+        .containsEntry(IllegalStateException.class.getName(), fallbacks);
   }
 
   @Test
   void correction_beyondClamps_isClampedToBounds() {
-    LoraCostModel model = LoraCostModel.create();
+    LearnedModel model = LearnedModel.untrained(LoraRuntimeConfig.defaults());
     RelNode scan = MemorySchema.relBuilder().scan("NATION").build();
     float[] x = model.embed(scan, scan.getCluster().getMetadataQuery(), 100);
     for (int i = 0; i < 50; i++) {
@@ -48,26 +56,27 @@ class GuardrailTest {
 
   @Test
   void rowCount_disabledScope_keepsStockEstimate() {
-    LoraCostModel model = LoraCostModel.create(
-        LoraConfig.builder().scopeEnabled(OperatorScope.SeqScan, false).build());
+    LearnedModel model = LearnedModel.untrained(
+        LoraRuntimeConfig.builder().scopeEnabled(OperatorScope.SeqScan, false).build());
     RelNode scan = MemorySchema.relBuilder().scan("NATION").build();
     float[] x = model.embed(scan, scan.getCluster().getMetadataQuery(), 100);
     for (int i = 0; i < 20; i++) {
       model.train(OperatorScope.SeqScan, x, Math.log(100), Double.NaN);
     }
-    LoraCalcite.install(scan, model);
+    CalciteMetadata.install(scan.getCluster(), Binding.planning(model, LoraMode.ON));
     RelMetadataQuery mq = scan.getCluster().getMetadataQuery();
 
     assertThat(mq.getRowCount(scan)).isEqualTo(100.0);
-    assertThat(model.stats().forwards()).isZero();
-    model.setConfig(model.config().toBuilder().scopeEnabled(OperatorScope.SeqScan, true).build());
-    scan.getCluster().invalidateMetadataQuery();
+    assertThat(model.counters().forwards()).isZero();
+    // The same adapters with the scope enabled correct the scan.
+    LearnedModel enabled = new LearnedModel(model.scopedLoRA(), LoraRuntimeConfig.defaults());
+    CalciteMetadata.install(scan.getCluster(), Binding.planning(enabled, LoraMode.ON));
     assertThat(scan.getCluster().getMetadataQuery().getRowCount(scan)).isGreaterThan(1000.0);
   }
 
   @Test
   void train_bothTargetsNaN_throwsNamingArguments() {
-    LoraCostModel model = LoraCostModel.create();
+    LearnedModel model = LearnedModel.untrained(LoraRuntimeConfig.defaults());
     float[] x = new float[model.config().dim()];
 
     assertThatThrownBy(() -> model.train(OperatorScope.HashJoin, x, Double.NaN, Double.NaN))
@@ -77,38 +86,10 @@ class GuardrailTest {
   }
 
   @Test
-  void setConfig_otherDim_throwsAndKeepsConfig() {
-    LoraCostModel model = LoraCostModel.create();
-    LoraConfig before = model.config();
-
-    assertThatThrownBy(() -> model.setConfig(LoraConfig.builder().dim(32).build()))
+  void model_adaptersOfAnotherDim_throwsNamingBoth() {
+    assertThatThrownBy(() -> new LearnedModel(new ScopedLoRA(64, 1f, 1f),
+            LoraRuntimeConfig.builder().dim(32).build()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("newConfig must keep dim, alpha, learningRate and biasOnly"
-            + " (64, 1.0, 1.0, false), got (32, 1.0, 1.0, false)");
-    assertThat(model.config()).isSameAs(before);
-  }
-
-  @Test
-  void save_engineWithoutSnapshots_orWith_behavesAsDocumented() throws Exception {
-    LoraCostModel model = LoraCostModel.create();
-    java.nio.file.Path file = java.nio.file.Files.createTempDirectory("lora").resolve("m.lora");
-    boolean engineHasSnapshots = hasMethod("save");
-    if (engineHasSnapshots) {
-      model.save(file);
-      assertThat(LoraCostModel.open(file, LoraConfig.defaults()).config().dim()).isEqualTo(64);
-    } else {
-      assertThatThrownBy(() -> model.save(file))
-          .isInstanceOf(java.io.IOException.class)
-          .hasMessageContaining("ScopedLoRA.save(Path)");
-    }
-  }
-
-  private static boolean hasMethod(String name) {
-    try {
-      dev.learnedcost.engine.ScopedLoRA.class.getMethod(name, java.nio.file.Path.class);
-      return true;
-    } catch (NoSuchMethodException e) {
-      return false;
-    }
+        .hasMessage("adapter dim (64) must equal the configuration's dim (32)");
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.learnedcost.calcite.internal.LoraCost;
+import dev.learnedcost.calcite.internal.LoraCostFactory;
 import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.junit.jupiter.api.Test;
@@ -64,7 +66,7 @@ class LoraCostTest {
     assertThatThrownBy(() -> f.makeCost(1, 1, 1).isLt(volcano))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("cost must be a LoraCost, got org.apache.calcite.plan.volcano.VolcanoCost")
-        .hasMessageEndingWith("make LoraCostFactory the planner's cost factory (LoraCalcite does)");
+        .hasMessageEndingWith("make LoraCostFactory the planner's cost factory (LoraRuntime.configure does)");
   }
 
   @Test

@@ -12,7 +12,7 @@ import org.apache.calcite.tools.RelBuilder;
  * A schema of plain Calcite tables without statistics (each estimated at 100 rows, as JDBC
  * tables are), for tests of logical nodes outside any foreign convention.
  */
-final class MemorySchema {
+public final class MemorySchema {
   private MemorySchema() {}
 
   private static AbstractTable table(String... columns) {
@@ -30,7 +30,7 @@ final class MemorySchema {
   }
 
   /** Returns a RelBuilder over CUSTOMER, ORDERS, NATION and REGION (stock metadata). */
-  static RelBuilder relBuilder() {
+  public static RelBuilder relBuilder() {
     SchemaPlus root = Frameworks.createRootSchema(true);
     SchemaPlus s = root.add("MEM", new org.apache.calcite.schema.impl.AbstractSchema());
     s.add("CUSTOMER", table("C_CUSTKEY", "C_NAME", "C_NATIONKEY", "C_ACCTBAL"));

@@ -2,12 +2,10 @@ package dev.learnedcost.calcite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.learnedcost.calcite.feedback.CostCalibration;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
-import dev.learnedcost.calcite.feedback.FingerprintHistory;
-import dev.learnedcost.calcite.feedback.GuardOptions;
-import dev.learnedcost.calcite.feedback.QueryFingerprint;
+import dev.learnedcost.calcite.internal.Binding;
+import dev.learnedcost.calcite.internal.LearnedModel;
+import dev.learnedcost.calcite.internal.TraceCaptures;
+import dev.learnedcost.calcite.internal.CostEmbedding;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -106,13 +104,12 @@ class PlanSwitchAndGuardTest {
         stockMs[i] = r.ms();
       }
     }
-    LoraCostModel model = LoraCostModel.create();
     // Rows only and no guard: the switch must come from the learned row counts alone.
-    FeedbackOptions options = FeedbackOptions.DEFAULTS.withSynchronous(true).withLearnCost(false)
-        .withGuard(GuardOptions.OFF);
+    LoraRuntimeConfig config = LoraRuntimeConfig.builder().synchronous(true).learnCost(false)
+        .guardEnabled(false).build();
     List<Run> runs = new ArrayList<>();
-    try (FeedbackLoop loop = new FeedbackLoop(model, options, new CostCalibration());
-        Connection c = StarH2.connect(LoraCalcite.driver(loop))) {
+    try (LoraRuntime runtime = LoraRuntime.open(config);
+        Connection c = StarH2.connect(runtime.driver(LoraMode.ON, true))) {
       for (int i = 0; i < 8; i++) {
         runs.add(run(c, STOCK_IS_WRONG, expected));
       }
@@ -132,24 +129,28 @@ class PlanSwitchAndGuardTest {
    * Teaches the model that D's filtered scan returns 1,000 times its estimate and F2's scan 1/100
    * of it: the planner then joins F1 to F2 first (2.5 million rows) instead of to D's one row.
    */
-  private static void sabotage(LoraCostModel model) throws Exception {
+  private static void sabotage(LoraRuntime runtime) throws Exception {
+    LearnedModel model = runtime.model();
     List<float[]> dims = new ArrayList<>();
     List<float[]> facts = new ArrayList<>();
-    model.setObserver((rel, scope, readout, x, base, factor) -> {
-      if (scope == OperatorScope.SeqScan && readout == CostEmbedding.READOUT_ROWS) {
+    TraceCaptures captures = new TraceCaptures();
+    Binding capturing = captures.bind(runtime.binding(LoraMode.ON));
+    try (Connection c = StarH2.connect(new org.apache.calcite.jdbc.Driver()
+        .withPrepareFactory(() -> new LoraPrepare(runtime, capturing, false)))) {
+      TpchH2.plan(c, STOCK_IS_RIGHT);
+    }
+    for (RelNode rel : captures.nodes()) {
+      float[] x = captures.rowEmbedding(rel);
+      if (x != null && model.correctedScope(rel) == OperatorScope.SeqScan) {
         Set<String> tables = new TreeSet<>();
         collectTablesThroughSubsets(rel, tables);
         if (tables.equals(Set.of("D"))) {
-          dims.add(x.clone());
+          dims.add(x);
         } else if (tables.equals(Set.of("F2"))) {
-          facts.add(x.clone());
+          facts.add(x);
         }
       }
-    });
-    try (Connection c = StarH2.connect(LoraCalcite.driver(model))) {
-      TpchH2.plan(c, STOCK_IS_RIGHT);
     }
-    model.setObserver(null);
     assertThat(dims).isNotEmpty();
     assertThat(facts).isNotEmpty();
     for (int step = 0; step < 30; step++) {
@@ -190,15 +191,13 @@ class PlanSwitchAndGuardTest {
       stockPlan = r.text();
       assertThat(firstJoined(r.plan())).as(stockPlan).containsExactly("D", "F1");
     }
-    LoraCostModel model = LoraCostModel.create();
-    sabotage(model);
     // Observe only (no training), so the sabotage stays and only the guard can act; no severe
     // factor (the sabotaged plan is 5-15x slower), so the window's median is what decides.
-    FeedbackOptions options = FeedbackOptions.DEFAULTS.withSynchronous(true)
-        .withStepsPerObservation(0)
-        .withGuard(GuardOptions.DEFAULTS.withSevereFactor(1000).withBaselineRuns(1));
-    try (FeedbackLoop loop = new FeedbackLoop(model, options, new CostCalibration());
-        Connection c = StarH2.connect(LoraCalcite.driver(loop))) {
+    LoraRuntimeConfig config = LoraRuntimeConfig.builder().synchronous(true)
+        .stepsPerObservation(0).guardSevereFactor(1000).guardBaselineRuns(1).build();
+    try (LoraRuntime runtime = LoraRuntime.open(config);
+        Connection c = StarH2.connect(runtime.driver(LoraMode.ON, true))) {
+      sabotage(runtime);
       List<Run> runs = new ArrayList<>();
       for (int i = 0; i < 5; i++) {
         runs.add(run(c, STOCK_IS_RIGHT, expected));
@@ -209,23 +208,22 @@ class PlanSwitchAndGuardTest {
         assertThat(firstJoined(r.plan())).as(r.text()).containsExactly("F1", "F2");
       }
       assertThat(runs.get(4).text()).isEqualTo(stockPlan);
-      String fp = QueryFingerprint.of(STOCK_IS_RIGHT);
-      FingerprintHistory h = loop.guard().history(fp).orElseThrow();
+      QueryHistory h = runtime.history(STOCK_IS_RIGHT).orElseThrow();
       System.out.printf("guard on StarH2: stock median %.1f ms, sabotaged median %.1f ms%n",
           h.stockMedianMs(), h.learnedMedianMs());
       assertThat(h.guarded()).isTrue();
       assertThat(h.fallbacks()).isEqualTo(1);
       assertThat(h.stockRuns()).isEqualTo(2);
       assertThat(h.learnedRuns()).isEqualTo(3);
-      assertThat(loop.stats().fallbacks()).isEqualTo(1);
-      assertThat(loop.stats().guarded()).isEqualTo(1);
+      assertThat(runtime.stats().guardFallbacks()).isEqualTo(1);
+      assertThat(runtime.stats().guardedQueries()).isEqualTo(1);
 
       // A material change of the model (here: the bad adapters reset) lets it try again.
-      model.scopedLoRA().resetAll();
+      runtime.model().scopedLoRA().resetAll();
       assertThat(firstJoined(run(c, STOCK_IS_RIGHT, expected).plan()))
           .containsExactly("D", "F1");
-      assertThat(loop.guard().history(fp).orElseThrow().guarded()).isFalse();
-      assertThat(loop.guard().retries()).isEqualTo(1);
+      assertThat(runtime.history(STOCK_IS_RIGHT).orElseThrow().guarded()).isFalse();
+      assertThat(runtime.stats().guardRetries()).isEqualTo(1);
     }
   }
 }

@@ -2,11 +2,6 @@ package dev.learnedcost.calcite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
-import dev.learnedcost.calcite.feedback.FingerprintHistory;
-import dev.learnedcost.calcite.feedback.GuardOptions;
-import dev.learnedcost.calcite.feedback.QueryFingerprint;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
@@ -51,25 +46,24 @@ class RestartTest {
     }
     Path state = dir.resolve("model.lcfs");
     // Rows only, so that what is learned is a function of the data; no fallback on timing noise.
-    FeedbackOptions options = FeedbackOptions.DEFAULTS.withSynchronous(true).withLearnCost(false)
-        .withGuard(GuardOptions.DEFAULTS.withThreshold(1000));
+    LoraRuntimeConfig config = LoraRuntimeConfig.builder().stateFile(state).saveEvery(0)
+        .synchronous(true).learnCost(false).guardThreshold(1000).guardSevereFactor(1000).build();
     String learnedPlan = null;
-    try (FeedbackLoop loop = FeedbackLoop.open(state, LoraConfig.defaults(), options, 0);
-        Connection c = TpchH2.connect(loop)) {
+    try (LoraRuntime runtime = LoraRuntime.open(config);
+        Connection c = TpchH2.connect(runtime, LoraMode.ON, true)) {
       for (int run = 0; run < 6; run++) {
         learnedPlan = runCapturingPlan(c, sql, expected);
       }
-      assertThat(loop.guard().history(QueryFingerprint.of(sql)).orElseThrow().stockRuns())
+      assertThat(runtime.history(sql).orElseThrow().stockRuns())
           .as("the two baseline runs").isEqualTo(2);
     }
     assertThat(learnedPlan).as("learning changed the plan").isNotEqualTo(stockPlan);
 
-    try (FeedbackLoop restarted = FeedbackLoop.open(state, LoraConfig.defaults(), options, 0);
-        Connection c = TpchH2.connect(restarted)) {
+    try (LoraRuntime restarted = LoraRuntime.open(config);
+        Connection c = TpchH2.connect(restarted, LoraMode.ON, true)) {
       assertThat(restarted.loadProblem()).isNull();
       assertThat(runCapturingPlan(c, sql, expected)).isEqualTo(learnedPlan);
-      FingerprintHistory h =
-          restarted.guard().history(QueryFingerprint.of(sql)).orElseThrow();
+      QueryHistory h = restarted.history(sql).orElseThrow();
       assertThat(h.stockRuns()).as("no new stock baseline after the restart").isEqualTo(2);
       assertThat(h.learnedRuns()).isEqualTo(5);
     }

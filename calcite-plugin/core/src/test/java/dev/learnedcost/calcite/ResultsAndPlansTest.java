@@ -2,6 +2,8 @@ package dev.learnedcost.calcite;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.learnedcost.calcite.internal.CostEmbedding;
+import dev.learnedcost.calcite.internal.LearnedModel;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -15,32 +17,35 @@ class ResultsAndPlansTest {
 
   @Test
   void plans_untrainedModelOn_equalModelOff() throws Exception {
-    LoraCostModel model = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.OFF).build());
-    try (Connection c = TpchH2.connect(model)) {
+    try (LoraRuntime runtime = LoraRuntime.open();
+        Connection offConnection = TpchH2.connect(runtime, LoraMode.OFF, false);
+        Connection onConnection = TpchH2.connect(runtime, LoraMode.ON, false)) {
       List<String> off = new ArrayList<>();
       for (String q : TpchH2.QUERIES) {
-        off.add(TpchH2.plan(c, q));
+        off.add(TpchH2.plan(offConnection, q));
       }
-      assertThat(model.stats().forwards()).isZero();
-      model.setMode(LoraMode.ON);
+      assertThat(runtime.stats().forwards()).isZero();
       for (int i = 0; i < TpchH2.QUERIES.size(); i++) {
-        assertThat(TpchH2.plan(c, TpchH2.QUERIES.get(i))).as("query %d", i).isEqualTo(off.get(i));
+        assertThat(TpchH2.plan(onConnection, TpchH2.QUERIES.get(i))).as("query %d", i)
+            .isEqualTo(off.get(i));
       }
-      assertThat(model.stats().forwards()).as("the model was consulted").isPositive();
+      assertThat(runtime.stats().forwards()).as("the model was consulted").isPositive();
     }
   }
 
   @Test
   void rows_offShadowOnWithAPerturbedModel_equalStockCalcite() throws Exception {
-    LoraCostModel model = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.OFF).build());
-    perturb(model);
-    try (Connection stock = TpchH2.connectStock(); Connection lora = TpchH2.connect(model)) {
+    try (LoraRuntime runtime = LoraRuntime.open();
+        Connection stock = TpchH2.connectStock();
+        Connection off = TpchH2.connect(runtime, LoraMode.OFF, false);
+        Connection shadow = TpchH2.connect(runtime, LoraMode.SHADOW, false);
+        Connection on = TpchH2.connect(runtime, LoraMode.ON, false)) {
+      perturb(runtime.model());
+      java.util.Map<LoraMode, Connection> byMode =
+          java.util.Map.of(LoraMode.OFF, off, LoraMode.SHADOW, shadow, LoraMode.ON, on);
       int changedPlans = 0;
       for (String q : TpchH2.QUERIES) {
-        model.setMode(LoraMode.OFF);
-        String off = TpchH2.plan(lora, q);
-        model.setMode(LoraMode.ON);
-        changedPlans += off.equals(TpchH2.plan(lora, q)) ? 0 : 1;
+        changedPlans += TpchH2.plan(off, q).equals(TpchH2.plan(on, q)) ? 0 : 1;
       }
       assertThat(changedPlans).as("the perturbed model changes some plans (seed %d)", SEED)
           .isPositive();
@@ -49,17 +54,17 @@ class ResultsAndPlansTest {
         List<List<String>> expected = TpchH2.rows(stock, q);
         assertThat(expected).as("query %d returns rows", i).isNotEmpty();
         for (LoraMode mode : LoraMode.values()) {
-          model.setMode(mode);
-          assertThat(TpchH2.rows(lora, q)).as("query %d in mode %s (seed %d)", i, mode, SEED)
+          assertThat(TpchH2.rows(byMode.get(mode), q)).as("query %d in mode %s (seed %d)", i, mode, SEED)
               .isEqualTo(expected);
         }
       }
-      assertThat(model.stats().rowCorrections() + model.stats().costCorrections()).isPositive();
+      assertThat(runtime.stats().rowCorrections() + runtime.stats().costCorrections())
+          .isPositive();
     }
   }
 
   /** Trains every scope towards random corrections so that ON mode plans differently. */
-  private static void perturb(LoraCostModel model) {
+  private static void perturb(LearnedModel model) {
     Random random = new Random(SEED);
     float[] x = new float[model.config().dim()];
     for (OperatorScope scope : OperatorScope.values()) {

@@ -3,6 +3,11 @@ package dev.learnedcost.calcite;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.learnedcost.calcite.internal.Binding;
+import dev.learnedcost.calcite.internal.CalciteMetadata;
+import dev.learnedcost.calcite.internal.LearnedModel;
+import dev.learnedcost.calcite.internal.TraceCaptures;
+import dev.learnedcost.calcite.internal.CostEmbedding;
 import dev.learnedcost.engine.OperatorScope;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.rel.RelNode;
@@ -21,13 +26,13 @@ class RowCountCorrectionTest {
 
   @Test
   void rowCount_customerScanTrainedTimes100_changesCustomerOnly() {
-    LoraCostModel model = LoraCostModel.create();
+    LearnedModel model = LearnedModel.untrained(LoraRuntimeConfig.defaults());
     RelBuilder b = MemorySchema.relBuilder();
     RelNode customer = b.scan("CUSTOMER").build();
     RelNode orders = b.scan("ORDERS").build();
     RelOptCluster cluster = customer.getCluster();
     assertThat(orders.getCluster()).isSameAs(cluster);
-    LoraCalcite.install(customer, model);
+    CalciteMetadata.install(customer.getCluster(), Binding.planning(model, LoraMode.ON));
 
     RelMetadataQuery mq = cluster.getMetadataQuery();
     double customerBase = mq.getRowCount(customer);
@@ -54,20 +59,15 @@ class RowCountCorrectionTest {
         .isCloseTo(100 * customerBase, within(100 * customerBase * RELATIVE_TOLERANCE));
     assertThat(fresh.getRowCount(orders))
         .isCloseTo(ordersBase, within(ordersBase * RELATIVE_TOLERANCE));
-    assertThat(model.stats().rowCorrections()).isPositive();
-    assertThat(LoraExplain.explain(customer, model))
-        .containsPattern("\\[SeqScan\\]\n +rows 100\\.0 x(99\\.|100\\.)");
+    assertThat(model.counters().rowCorrections()).isPositive();
+    assertThat(Tracer.trace(customer, Binding.planning(model, LoraMode.ON)).toString())
+        .containsPattern("\\[SeqScan\\]  rows 100\\.0 x(99\\.|100\\.)");
   }
 
   @Test
   void rowCount_handler_reachesScanFilterJoinAndAggregate() {
-    LoraCostModel model = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.SHADOW).build());
-    java.util.Set<Class<?>> seen = new java.util.HashSet<>();
-    model.setObserver((rel, scope, readout, x, base, factor) -> {
-      if (readout == CostEmbedding.READOUT_ROWS) {
-        seen.add(rel.getClass());
-      }
-    });
+    LearnedModel model = LearnedModel.untrained(LoraRuntimeConfig.defaults());
+    TraceCaptures captures = new TraceCaptures();
     RelBuilder b = MemorySchema.relBuilder();
     RelNode rel = b.scan("NATION").filter(b.greaterThan(b.field("N_REGIONKEY"), b.literal(1)))
         .scan("REGION")
@@ -75,8 +75,15 @@ class RowCountCorrectionTest {
             b.equals(b.field(2, 0, "N_REGIONKEY"), b.field(2, 1, "R_REGIONKEY")))
         .aggregate(b.groupKey("R_NAME"), b.countStar("c"))
         .build();
-    LoraCalcite.install(rel, model);
+    CalciteMetadata.install(rel.getCluster(),
+        captures.bind(Binding.planning(model, LoraMode.SHADOW)));
     double rows = rel.getCluster().getMetadataQuery().getRowCount(rel);
+    java.util.Set<Class<?>> seen = new java.util.HashSet<>();
+    for (RelNode n : captures.nodes()) {
+      if (captures.rowEmbedding(n) != null) {
+        seen.add(n.getClass());
+      }
+    }
 
     assertThat(rows).isPositive();
     assertThat(seen).contains(org.apache.calcite.rel.logical.LogicalTableScan.class,
@@ -85,7 +92,7 @@ class RowCountCorrectionTest {
         org.apache.calcite.rel.logical.LogicalAggregate.class);
   }
 
-  private static boolean converged(LoraCostModel model, float[] x, double factor) {
+  private static boolean converged(LearnedModel model, float[] x, double factor) {
     double f = model.correction(OperatorScope.SeqScan, x)[0];
     return Math.abs(f / factor - 1) < RELATIVE_TOLERANCE / 2;
   }
@@ -94,15 +101,15 @@ class RowCountCorrectionTest {
   void hashAndMergeJoins_shareOneRowCorrection_nestedLoopsAndCostsDoNot() {
     for (OperatorScope s : OperatorScope.values()) {
       OperatorScope expected = s == OperatorScope.MergeJoin ? OperatorScope.HashJoin : s;
-      assertThat(LoraCostModel.rowScope(s)).as(s.name()).isEqualTo(expected);
+      assertThat(LearnedModel.rowScope(s)).as(s.name()).isEqualTo(expected);
     }
-    LoraCostModel model = LoraCostModel.create();
+    LearnedModel model = LearnedModel.untrained(LoraRuntimeConfig.defaults());
     RelBuilder b = MemorySchema.relBuilder();
     RelNode join = b.scan("CUSTOMER").scan("ORDERS")
         .join(org.apache.calcite.rel.core.JoinRelType.INNER,
             b.equals(b.field(2, 0, "C_CUSTKEY"), b.field(2, 1, "O_CUSTKEY")))
         .build();
-    LoraCalcite.install(join, model);
+    CalciteMetadata.install(join.getCluster(), Binding.planning(model, LoraMode.ON));
     RelMetadataQuery mq = join.getCluster().getMetadataQuery();
     double base = mq.getRowCount(join);
     float[] x = model.embed(join, mq, base);

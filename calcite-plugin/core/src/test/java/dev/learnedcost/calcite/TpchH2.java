@@ -23,13 +23,13 @@ import org.apache.calcite.schema.SchemaPlus;
  * io.trino.tpch) in an in-memory H2 database, loaded once per test JVM, and helpers to plan and
  * run SQL through Calcite with joins in Calcite.
  */
-final class TpchH2 {
+public final class TpchH2 {
   static final double SCALE = 0.01;
   private static DataSource dataSource;
 
   private TpchH2() {}
 
-  static synchronized DataSource dataSource() {
+  public static synchronized DataSource dataSource() {
     if (dataSource == null) {
       dataSource = InMemoryH2.create("lora_tpch", TpchH2::load);
     }
@@ -94,37 +94,35 @@ final class TpchH2 {
   }
 
   /** Adds the TPCH schema (scans, filters, projects in H2; the rest in Calcite). */
-  static void addSchema(Connection connection) throws SQLException {
+  public static void addSchema(Connection connection) throws SQLException {
     CalciteConnection cc = connection.unwrap(CalciteConnection.class);
     SchemaPlus root = cc.getRootSchema();
     root.add("TPCH", ScanOnlyJdbcConvention.schema(root, "TPCH", dataSource(), null, "PUBLIC"));
     cc.setSchema("TPCH");
   }
 
-  static Properties connectionProperties() {
+  public static Properties connectionProperties() {
     Properties p = new Properties();
     p.setProperty("lex", "JAVA");
     p.setProperty("caseSensitive", "false");
     return p;
   }
 
-  /** Opens a plugin connection for a model. */
-  static Connection connect(LoraCostModel model) throws SQLException {
-    Connection c = LoraCalcite.driver(model).connect("jdbc:calcite:", connectionProperties());
-    addSchema(c);
-    return c;
+  /** Opens a connection that plans with the runtime in {@code mode}, learning or not. */
+  public static Connection connect(LoraRuntime runtime, LoraMode mode, boolean learn)
+      throws SQLException {
+    return connect(runtime.driver(mode, learn));
   }
 
-  /** Opens a connection of the learning driver of a loop. */
-  static Connection connect(dev.learnedcost.calcite.feedback.FeedbackLoop loop)
-      throws SQLException {
-    Connection c = LoraCalcite.driver(loop).connect("jdbc:calcite:", connectionProperties());
+  /** Opens a connection of a {@code jdbc:calcite:} driver, with the TPCH schema mounted. */
+  public static Connection connect(org.apache.calcite.jdbc.Driver driver) throws SQLException {
+    Connection c = driver.connect("jdbc:calcite:", connectionProperties());
     addSchema(c);
     return c;
   }
 
   /** Opens a stock Calcite connection. */
-  static Connection connectStock() throws SQLException {
+  public static Connection connectStock() throws SQLException {
     Connection c =
         new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", connectionProperties());
     addSchema(c);
@@ -132,7 +130,7 @@ final class TpchH2 {
   }
 
   /** Returns Calcite's physical plan of {@code sql}. */
-  static String plan(Connection c, String sql) throws SQLException {
+  public static String plan(Connection c, String sql) throws SQLException {
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("EXPLAIN PLAN FOR " + sql)) {
       StringBuilder sb = new StringBuilder();
@@ -144,7 +142,7 @@ final class TpchH2 {
   }
 
   /** Returns the rows of {@code sql}, each as a list of column values rendered as strings. */
-  static List<List<String>> rows(Connection c, String sql) throws SQLException {
+  public static List<List<String>> rows(Connection c, String sql) throws SQLException {
     List<List<String>> out = new ArrayList<>();
     try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
       ResultSetMetaData md = rs.getMetaData();
@@ -160,14 +158,14 @@ final class TpchH2 {
   }
 
   /** Returns a Frameworks root schema with the TPCH schema added. */
-  static SchemaPlus frameworksRoot() {
+  public static SchemaPlus frameworksRoot() {
     SchemaPlus root = org.apache.calcite.tools.Frameworks.createRootSchema(true);
     root.add("TPCH", ScanOnlyJdbcConvention.schema(root, "TPCH", dataSource(), null, "PUBLIC"));
     return root;
   }
 
   /** Returns a RelBuilder over the TPCH schema (stock metadata). */
-  static org.apache.calcite.tools.RelBuilder relBuilder() {
+  public static org.apache.calcite.tools.RelBuilder relBuilder() {
     return org.apache.calcite.tools.RelBuilder.create(
         org.apache.calcite.tools.Frameworks.newConfigBuilder()
             .defaultSchema(frameworksRoot().getSubSchema("TPCH"))
@@ -178,7 +176,7 @@ final class TpchH2 {
    * The query set of the plan and result tests. Sums are over DECIMAL: a DOUBLE sum depends on
    * the order rows arrive in, which a different join order changes.
    */
-  static final List<String> QUERIES = List.of(
+  public static final List<String> QUERIES = List.of(
       // Q0: the TPC-H-style three-table join of the plan-change test.
       "select c.c_name, o.o_orderkey, o.o_totalprice from customer c"
           + " join orders o on c.c_custkey = o.o_custkey"

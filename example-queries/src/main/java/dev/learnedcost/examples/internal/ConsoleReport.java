@@ -1,8 +1,9 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraStats;
-import dev.learnedcost.calcite.feedback.FeedbackStats;
-import dev.learnedcost.calcite.feedback.ScopeFeedback;
+import dev.learnedcost.calcite.ScopeStats;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -82,27 +83,26 @@ public final class ConsoleReport {
     out.flush();
   }
 
-  /** Prints the per-scope learning statistics and the counters of the model and the loop. */
-  public static void printLearning(PrintWriter out, List<ScopeFeedback> scopes,
-      LoraStats model, FeedbackStats loop) {
+  /** Prints the per-scope learning statistics and the runtime's counters. */
+  public static void printLearning(PrintWriter out, List<ScopeStats> scopes, LoraStats stats) {
     out.printf(Locale.ROOT, "%nLearning per scope (row error = mean |ln(estimate/actual)|)%n");
     if (scopes.isEmpty()) {
       out.println("  no scope has observations");
     }
-    for (ScopeFeedback s : scopes) {
+    for (ScopeStats s : scopes) {
       out.println("  " + s);
     }
     out.printf(Locale.ROOT, "Model: %d handler calls, %d forwards, %d row and %d cost"
             + " corrections applied, %d training steps, %d fallbacks%s%n",
-        model.handlerCalls(), model.forwards(), model.rowCorrections(), model.costCorrections(),
-        model.trainSteps(), model.fallbacks(),
-        model.fallbacksByKind().isEmpty() ? "" : " " + model.fallbacksByKind());
-    out.printf(Locale.ROOT, "Feedback loop: %d executions received, %d processed, %d dropped,"
+        stats.handlerCalls(), stats.forwards(), stats.rowCorrections(), stats.costCorrections(),
+        stats.trainSteps(), stats.fallbacks(),
+        stats.fallbacksByKind().isEmpty() ? "" : " " + stats.fallbacksByKind());
+    out.printf(Locale.ROOT, "Learner: %d executions received, %d processed, %d dropped,"
             + " %d incomplete, %d failed; %d trajectories, mean improvement %.3f, success rate"
             + " %.2f; calibration %d observations, %.3g ms per cost unit%n",
-        loop.received(), loop.processed(), loop.dropped(), loop.incomplete(), loop.failed(),
-        loop.trajectories(), loop.meanImprovement(), loop.successRate(),
-        loop.calibrationObservations(), loop.msPerCostUnit());
+        stats.received(), stats.processed(), stats.dropped(), stats.incomplete(), stats.failed(),
+        stats.trajectories(), stats.meanImprovement(), stats.successRate(),
+        stats.calibrationObservations(), stats.msPerCostUnit());
     out.flush();
   }
 

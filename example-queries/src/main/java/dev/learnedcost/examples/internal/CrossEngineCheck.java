@@ -1,5 +1,7 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultComparison;
 import java.util.ArrayList;

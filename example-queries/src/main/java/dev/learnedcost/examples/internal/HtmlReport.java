@@ -1,5 +1,7 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,7 @@
 package dev.learnedcost.examples.internal;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import java.util.List;
 import java.util.Map;
 

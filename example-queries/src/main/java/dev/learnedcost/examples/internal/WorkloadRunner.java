@@ -1,8 +1,9 @@
 package dev.learnedcost.examples.internal;
 
-import dev.learnedcost.calcite.LoraCostModel;
-import dev.learnedcost.calcite.LoraExplain;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
+import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
 import java.time.Duration;
@@ -76,7 +77,7 @@ public final class WorkloadRunner implements AutoCloseable {
   private final List<Workload> workloads;
   private final Set<Engine> engines;
   private final Duration timeout;
-  private final LoraCostModel model;
+  private final LoraRuntime runtime;
   private final CrossEngineCheck check = new CrossEngineCheck();
   private final Map<String, Map<Engine, EngineSession>> sessions = new HashMap<>();
   private final Map<String, EngineSession> explainSessions = new HashMap<>();
@@ -86,30 +87,30 @@ public final class WorkloadRunner implements AutoCloseable {
    * Creates a runner; connections are opened when first used.
    *
    * @param engines at least one
-   * @param model the learned model; required if {@code engines} holds {@link Engine#LEARNED}
-   * @param loop the feedback loop that trains {@code model}; the same condition
+   * @param runtime the learned model's runtime; required if {@code engines} holds
+   *     {@link Engine#LEARNED}
    */
   public WorkloadRunner(List<Workload> workloads, Set<Engine> engines, Duration timeout,
-      LoraCostModel model, FeedbackLoop loop) {
+      LoraRuntime runtime) {
     this.workloads = List.copyOf(workloads);
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("engines must not be empty");
     }
     this.engines = EnumSet.copyOf(engines);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
-    this.model = model;
+    this.runtime = runtime;
     for (Workload w : this.workloads) {
       String name = w.database().dataset().name();
       Map<Engine, EngineSession> byEngine = new EnumMap<>(Engine.class);
       for (Engine e : this.engines) {
-        byEngine.put(e, new EngineSession(e, w.database(), model, loop));
+        byEngine.put(e, new EngineSession(e, w.database(), runtime));
       }
       sessions.put(name, byEngine);
       if (this.engines.contains(Engine.LEARNED)) {
         // Stock plans for the comparison: the stock engine's own connection when it runs.
         explainSessions.put(name, byEngine.containsKey(Engine.STOCK)
             ? byEngine.get(Engine.STOCK)
-            : new EngineSession(Engine.STOCK, w.database(), null, null));
+            : new EngineSession(Engine.STOCK, w.database(), null));
       }
     }
   }
@@ -191,9 +192,9 @@ public final class WorkloadRunner implements AutoCloseable {
       return "(plan not captured)";
     }
     try {
-      return LoraExplain.explain(plan.rel(), model).strip();
+      return runtime.trace(plan.rel()).toString().strip();
     } catch (RuntimeException e) {
-      return "(LoraExplain failed: " + EngineSession.describe(e) + ")";
+      return "(tracing the plan failed: " + EngineSession.describe(e) + ")";
     }
   }
 

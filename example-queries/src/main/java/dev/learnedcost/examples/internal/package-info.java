@@ -11,7 +11,7 @@
  *
  * <p>The command-line demo ({@link dev.learnedcost.examples.Demo}) runs on
  * {@link dev.learnedcost.examples.internal.WorkloadRunner}: rounds of queries on
- * {@link dev.learnedcost.examples.internal.EngineSession}s (H2, stock Calcite, learned Calcite),
+ * {@link dev.learnedcost.examples.run.EngineSession}s (H2, stock Calcite, learned Calcite),
  * results compared by {@link dev.learnedcost.examples.internal.CrossEngineCheck}, and printed or
  * written by {@link dev.learnedcost.examples.internal.ConsoleReport},
  * {@link dev.learnedcost.examples.internal.JsonReport} and

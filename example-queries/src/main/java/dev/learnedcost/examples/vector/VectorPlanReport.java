@@ -1,12 +1,9 @@
 package dev.learnedcost.examples.vector;
 
-import dev.learnedcost.calcite.LoraCalcite;
-import dev.learnedcost.calcite.LoraCost;
-import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.ExecutedPlan;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
-import dev.learnedcost.calcite.feedback.ExplainAnalyze;
-import dev.learnedcost.calcite.profile.ExecutionActuals;
-import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.calcite.vector.HnswScan;
 import dev.learnedcost.calcite.vector.IvfFlatScan;
 import dev.learnedcost.calcite.vector.VectorIndex;
@@ -34,9 +31,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.calcite.jdbc.CalciteConnection;
-import org.apache.calcite.plan.RelOptCost;
 import org.apache.calcite.rel.RelNode;
-import org.apache.calcite.rel.metadata.RelMetadataQuery;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.schema.SchemaPlus;
 import org.apache.calcite.tools.Program;
@@ -84,10 +79,10 @@ public final class VectorPlanReport {
    * @param recall recall@k against the exact plan, in [0, 1]
    * @param exactMatchesH2 for {@link Variant#EXACT}: whether the result equals H2's brute force;
    *     else whether it equals the exact plan's result
-   * @param learnedCost the learned model's cumulative cost of the plan ({@link LoraCost} value),
+   * @param learnedCost the learned model's cumulative cost of the plan (weighted value),
    *     NaN without a learned model: the planner's view that the choice rests on
    * @param analyze the plan's last execution, node by node, estimates beside actuals
-   *     ({@link ExplainAnalyze}), empty without a learned model
+   *     ({@link ExecutedPlan#explain()}), empty without a learned model
    */
   public record Row(String query, Variant variant, String plan, double medianMs, double recall,
       boolean exactMatchesH2, double learnedCost, String analyze) {}
@@ -100,7 +95,7 @@ public final class VectorPlanReport {
    * @param learned the learned model for {@link Variant#LEARNED_CHOICE}, or null to skip it
    */
   public static List<Row> measure(DemoDatabase db, List<Query> queries, int repetitions,
-      LoraCostModel learned) throws SQLException, IOException {
+      LoraRuntime learned) throws SQLException, IOException {
     VectorCatalog catalog = VectorCatalog.of(db);
     List<Row> rows = new ArrayList<>();
     ResultComparator comparator = new ResultComparator();
@@ -136,26 +131,25 @@ public final class VectorPlanReport {
 
   /**
    * Runs every query once with each forced access path (exact, HNSW, IVF-Flat), planned with the
-   * learned model, and hands each execution's actuals to {@code learnFrom} (a feedback loop's
-   * {@code listener()}): exploration after the report. The learned planner only ever executes
+   * learned model, and lets the runtime learn from each execution (without its regression
+   * guard: these are forced plans, not the query's own): exploration after the report. The learned planner only ever executes
    * the plan it chooses, so an access path it never picked during the workload (often one of
    * the two indexes) would stay untrained; after this pass the model, and the state file saved
    * after it, has observed every access path of every query. Call it after {@link #measure}, so
    * the measured choices rest on the workload alone.
    *
-   * @return the executions handed to {@code learnFrom}
+   * @return the executions learned from
    */
-  public static int explore(DemoDatabase db, List<Query> queries, LoraCostModel learned,
-      java.util.function.Consumer<ExecutionActuals> learnFrom) throws SQLException, IOException {
+  public static int explore(DemoDatabase db, List<Query> queries, LoraRuntime learned)
+      throws SQLException, IOException {
     java.util.Objects.requireNonNull(learned, "learned");
-    java.util.Objects.requireNonNull(learnFrom, "learnFrom");
     VectorCatalog catalog = VectorCatalog.of(db);
     int executions = 0;
     for (Query q : queries) {
       for (Variant v : List.of(Variant.EXACT, Variant.HNSW, Variant.IVF_FLAT)) {
         try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
                 h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(),
-                    PlanProfiler.program(learnFrom))));
+                    learned.profilingProgram(LoraMode.ON, true))));
             Connection c = connect(db, catalog, learned, forced(v));
             Statement st = c.createStatement();
             ResultSet rs = st.executeQuery(q.sql())) {
@@ -183,18 +177,17 @@ public final class VectorPlanReport {
       String analyze) {}
 
   @SuppressWarnings("try") // the hook is closed, never referenced
-  private static Measured measure(DemoDatabase db, VectorCatalog catalog, LoraCostModel model,
-      UnaryOperator<VectorTable> view, Query q, int repetitions, LoraCostModel learned)
+  private static Measured measure(DemoDatabase db, VectorCatalog catalog, LoraRuntime model,
+      UnaryOperator<VectorTable> view, Query q, int repetitions, LoraRuntime learned)
       throws SQLException {
     AtomicReference<RelNode> plan = new AtomicReference<>();
-    AtomicReference<ExecutionActuals> last = new AtomicReference<>();
     Program capture = (planner, rel, traits, m, l) -> {
       plan.set(rel);
       return rel;
     };
     // Profiled only to print estimates beside actuals; nothing here is learned from.
     Program profile = learned == null ? Programs.sequence()
-        : PlanProfiler.program(last::set);
+        : learned.profilingProgram(LoraMode.ON, false);
     try (Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
             h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), capture,
                 profile)));
@@ -216,21 +209,24 @@ public final class VectorPlanReport {
       double cost = Double.NaN;
       String analyze = "";
       if (learned != null) {
-        RelOptCost planCost = new RelMetadataQuery(learned.metadataProvider())
-            .getCumulativeCost(plan.get());
-        cost = planCost == null ? Double.NaN : LoraCost.valueOf(planCost);
-        ExecutionActuals a = last.get();
-        analyze = a == null ? "" : ExplainAnalyze.print(a, learned);
+        cost = learned.trace(plan.get(), LoraMode.ON).learnedCost();
+        try {
+          learned.awaitIdle(java.time.Duration.ofSeconds(60));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        List<ExecutedPlan> recent = learned.recentExecutions();
+        analyze = recent.isEmpty() ? "" : recent.get(recent.size() - 1).explain();
       }
       return new Measured(result, accessPath(plan.get()), ms[ms.length / 2], cost, analyze);
     }
   }
 
-  private static Connection connect(DemoDatabase db, VectorCatalog catalog, LoraCostModel model,
+  private static Connection connect(DemoDatabase db, VectorCatalog catalog, LoraRuntime model,
       UnaryOperator<VectorTable> view) throws SQLException {
     Connection c = model == null
         ? new org.apache.calcite.jdbc.Driver().connect("jdbc:calcite:", new Properties())
-        : LoraCalcite.driver(model).connect("jdbc:calcite:", new Properties());
+        : model.driver(LoraMode.ON, false).connect("jdbc:calcite:", new Properties());
     CalciteConnection calcite = c.unwrap(CalciteConnection.class);
     SchemaPlus root = calcite.getRootSchema();
     String name = db.dataset().name().toUpperCase(Locale.ROOT);

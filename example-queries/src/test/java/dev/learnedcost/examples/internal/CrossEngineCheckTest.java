@@ -3,6 +3,8 @@ package dev.learnedcost.examples.internal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultTable;
 import java.io.PrintWriter;

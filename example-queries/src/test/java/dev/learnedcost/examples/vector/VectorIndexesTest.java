@@ -95,10 +95,8 @@ class VectorIndexesTest {
    */
   @Test
   void explore_trainsEveryAccessPathsScope() throws Exception {
-    dev.learnedcost.calcite.LoraCostModel model = dev.learnedcost.calcite.LoraCostModel.create();
-    try (dev.learnedcost.calcite.feedback.FeedbackLoop loop =
-        new dev.learnedcost.calcite.feedback.FeedbackLoop(model)) {
-      int executions = VectorPlanReport.explore(db, queries(2, ""), model, loop.listener());
+    try (dev.learnedcost.calcite.LoraRuntime loop = dev.learnedcost.calcite.LoraRuntime.open()) {
+      int executions = VectorPlanReport.explore(db, queries(2, ""), loop);
       assertEquals(6, executions);
       assertTrue(loop.awaitIdle(java.time.Duration.ofSeconds(60)));
       assertEquals(6, loop.stats().processed());
@@ -107,7 +105,7 @@ class VectorIndexesTest {
           dev.learnedcost.engine.OperatorScope.IvfFlatScan,
           dev.learnedcost.engine.OperatorScope.VectorDistance,
           dev.learnedcost.engine.OperatorScope.Rerank)) {
-        assertTrue(model.scopedLoRA().adaptCount(s) > 0, s + " was not trained");
+        assertTrue(loop.scopeStats(s).adaptations() > 0, s + " was not trained");
       }
     }
   }

@@ -31,8 +31,13 @@ final class BenchInputs {
    */
   static java.sql.Connection tpchConnection(dev.learnedcost.examples.DemoDatabase database)
       throws java.sql.SQLException {
-    java.sql.Connection connection = new org.apache.calcite.jdbc.Driver()
-        .connect("jdbc:calcite:", new java.util.Properties());
+    return tpchConnection(database, new org.apache.calcite.jdbc.Driver());
+  }
+
+  /** {@link #tpchConnection(dev.learnedcost.examples.DemoDatabase)} through another driver. */
+  static java.sql.Connection tpchConnection(dev.learnedcost.examples.DemoDatabase database,
+      org.apache.calcite.jdbc.Driver driver) throws java.sql.SQLException {
+    java.sql.Connection connection = driver.connect("jdbc:calcite:", new java.util.Properties());
     org.apache.calcite.jdbc.CalciteConnection calcite =
         connection.unwrap(org.apache.calcite.jdbc.CalciteConnection.class);
     org.apache.calcite.schema.SchemaPlus root = calcite.getRootSchema();

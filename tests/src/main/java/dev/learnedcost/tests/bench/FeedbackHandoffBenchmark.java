@@ -1,10 +1,9 @@
 package dev.learnedcost.tests.bench;
 
-import dev.learnedcost.calcite.LoraCostModel;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
-import dev.learnedcost.calcite.profile.ExecutionActuals;
-import dev.learnedcost.calcite.profile.PlanProfiler;
+import dev.learnedcost.calcite.ExecutedPlan;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.TpchDataset;
@@ -12,11 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import org.apache.calcite.runtime.Hook;
-import org.apache.calcite.tools.Program;
-import org.apache.calcite.tools.Programs;
-import org.apache.calcite.util.Holder;
+import java.util.List;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -32,16 +27,16 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The time the feedback loop adds to a query's return: handing one finished execution's
- * per-operator actuals to the loop (what the executing thread does when the root of a profiled
- * plan is exhausted). The actuals are those of a real TPC-H plan (Q10 at SF 0.01: 15 profiled
- * operators; Q02: 28), captured once in the setup.
+ * The time learning adds to a query's return: handing one finished execution to the runtime
+ * ({@link LoraRuntime#learn}, what the executing thread does when the root of a profiled plan
+ * is exhausted). The execution is a real TPC-H plan's (Q10 at SF 0.01: 15 profiled operators;
+ * Q02: 28), captured once in the setup with its trace.
  *
  * <ul>
- *   <li>{@code learner}: the default loop, whose learner thread trains on the other core; each
+ *   <li>{@code learner}: the default runtime, whose learner thread trains on the other core; each
  *       hand-off is a bounded-queue offer, and once the learner falls behind, a counted drop (the
  *       tear-down prints how many of each).</li>
- *   <li>{@code synchronous}: the loop trains on the calling thread, for comparison: what the
+ *   <li>{@code synchronous}: the runtime trains on the calling thread, for comparison: what the
  *       query would pay if learning were on its path.</li>
  * </ul>
  *
@@ -69,44 +64,44 @@ public class FeedbackHandoffBenchmark {
   @Param({"q10", "q02"})
   public String query;
 
-  private FeedbackLoop loop;
-  private ExecutionActuals actuals;
+  private LoraRuntime runtime;
+  private ExecutedPlan execution;
 
-  /** Captures one execution's actuals and opens the loop. */
+  /** Captures one execution (learned from once) and opens the runtime that is handed it. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    AtomicReference<ExecutionActuals> captured = new AtomicReference<>();
-    Program profiler = PlanProfiler.program(captured::set);
-    try (DemoDatabase database = BenchInputs.tpchDatabase();
-        Connection c = BenchInputs.tpchConnection(database);
-        Hook.Closeable ignored = Hook.PROGRAM.addThread((Holder<Program> h) ->
-            h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), profiler)));
+    try (LoraRuntime capture = LoraRuntime.open(
+            LoraRuntimeConfig.builder().synchronous(true).build());
+        DemoDatabase database = BenchInputs.tpchDatabase();
+        Connection c = BenchInputs.tpchConnection(database,
+            capture.driver(LoraMode.ON, true));
         Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(QueryCatalog.builtIn(TpchDataset.NAME, query).sql())) {
       while (rs.next()) {
         rs.getObject(1);
       }
+      List<ExecutedPlan> recent = capture.recentExecutions();
+      if (recent.isEmpty()) {
+        throw new IllegalStateException("no execution of " + query + " was profiled");
+      }
+      // Without its query scope: a plan of another runtime's guard.
+      ExecutedPlan p = recent.get(recent.size() - 1);
+      execution = new ExecutedPlan(null, p.planHash(), p.root(), p.latencyMs(), true);
     }
-    actuals = captured.get();
-    if (actuals == null) {
-      throw new IllegalStateException("no execution of " + query + " was profiled");
-    }
-    System.out.println(query + ": " + actuals.operators().size() + " profiled operators");
-    loop = new FeedbackLoop(LoraCostModel.create(),
-        FeedbackOptions.DEFAULTS.withSynchronous("synchronous".equals(loopMode)),
-        new dev.learnedcost.calcite.feedback.CostCalibration());
+    runtime = LoraRuntime.open(LoraRuntimeConfig.builder()
+        .synchronous("synchronous".equals(loopMode)).build());
   }
 
-  /** Hands one execution to the loop. */
+  /** Hands one execution to the runtime. */
   @Benchmark
   public void handOff() {
-    loop.listener().accept(actuals);
+    runtime.learn(execution);
   }
 
-  /** Prints what the loop did with the hand-offs and closes it. */
+  /** Prints what the runtime did with the hand-offs and closes it. */
   @TearDown(Level.Trial)
-  public void tearDown() throws Exception {
-    loop.close();
-    System.out.println("feedback loop: " + loop.stats());
+  public void tearDown() {
+    runtime.close();
+    System.out.println("runtime: " + runtime.stats());
   }
 }

@@ -1,20 +1,19 @@
 package dev.learnedcost.tests.bench;
 
-import dev.learnedcost.calcite.CostEmbedding;
-import dev.learnedcost.calcite.LoraCalcite;
-import dev.learnedcost.calcite.LoraConfig;
-import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.ExecutedNode;
+import dev.learnedcost.calcite.ExecutedPlan;
 import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
+import dev.learnedcost.calcite.NodeTrace;
+import dev.learnedcost.calcite.PlanTrace;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
 import dev.learnedcost.engine.OperatorScope;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.rel.RelNode;
@@ -43,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * top-N) through a Frameworks {@link Planner}: parse, validate, convert and optimize to
  * Enumerable, per query, with a fresh planner each time. {@code mode}: {@code stock} (Calcite's
  * VolcanoCost and metadata), {@code untrained} (the plugin installed with an untrained model,
- * mode ON), {@code trained} (the plugin with hash-join cost x50 and one table's scan rows x100
- * learned, mode ON). The schema is an empty H2 TPC-H subset behind
+ * mode ON), {@code trained} (the plugin after learning, through its feedback API, from 20
+ * synthetic executions of the query set in which CUSTOMER scans return 100x their estimate and
+ * hash joins take 50x their predicted time; mode ON). The schema is an empty H2 TPC-H subset behind
  * {@link ScanOnlyJdbcConvention} (planning reads no data). Target: plugin <= 1.05 x stock.
  *
  * <p>Run (from the repository root):
@@ -99,6 +99,7 @@ public class PlanningBenchmark {
 
   private Connection keepAlive;
   private FrameworkConfig config;
+  private LoraRuntime runtime;
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
@@ -116,44 +117,50 @@ public class PlanningBenchmark {
         .defaultSchema(root).programs(Programs.standard()).build();
     switch (mode) {
       case "stock" -> config = stock;
-      case "untrained" -> config = LoraCalcite.configure(stock, LoraCostModel.create());
-      case "trained" -> config = LoraCalcite.configure(stock, trainedModel(stock));
+      case "untrained" -> {
+        runtime = LoraRuntime.open();
+        config = runtime.configure(stock, LoraMode.ON);
+      }
+      case "trained" -> {
+        runtime = trainedRuntime(stock);
+        config = runtime.configure(stock, LoraMode.ON);
+      }
       default -> throw new IllegalArgumentException(
           "mode must be stock, untrained or trained, got " + mode);
     }
   }
 
-  /** A model that learned hash joins x50 dearer and CUSTOMER scans x100 larger. */
-  private static LoraCostModel trainedModel(FrameworkConfig stock) throws Exception {
-    LoraCostModel model =
-        LoraCostModel.create(LoraConfig.builder().mode(LoraMode.SHADOW).build());
-    Map<String, float[]> joins = new LinkedHashMap<>();
-    Map<String, float[]> scans = new LinkedHashMap<>();
-    model.setObserver((rel, scope, readout, x, base, factor) -> {
-      if (scope == OperatorScope.HashJoin && readout == CostEmbedding.READOUT_COST) {
-        joins.putIfAbsent(Arrays.toString(x), x.clone());
-      } else if (scope == OperatorScope.SeqScan && readout == CostEmbedding.READOUT_ROWS
-          && rel.getTable() != null) {
-        scans.putIfAbsent(String.join(".", rel.getTable().getQualifiedName()), x.clone());
-      }
-    });
-    FrameworkConfig shadow = LoraCalcite.configure(stock, model);
-    for (String q : QUERIES) {
-      plan(shadow, q);
-    }
-    model.setObserver(null);
-    List<float[]> js = new ArrayList<>(joins.values());
-    for (int round = 0; round < 100; round++) {
-      for (float[] x : js) {
-        model.train(OperatorScope.HashJoin, x, Double.NaN, Math.log(50));
-      }
-      for (Map.Entry<String, float[]> e : scans.entrySet()) {
-        double target = e.getKey().endsWith("CUSTOMER") ? Math.log(100) : 0.0;
-        model.train(OperatorScope.SeqScan, e.getValue(), target, Double.NaN);
+  /**
+   * A runtime that learned, from synthetic executions of the query set handed to its feedback
+   * API, that CUSTOMER scans return 100 times their estimate and hash joins take 50 times their
+   * predicted time (every other node as estimated, at a fixed time per cost unit).
+   */
+  private static LoraRuntime trainedRuntime(FrameworkConfig stock) throws Exception {
+    LoraRuntime trained = LoraRuntime.open(LoraRuntimeConfig.builder().synchronous(true)
+        .guardEnabled(false).build());
+    FrameworkConfig shadow = trained.configure(stock, LoraMode.SHADOW);
+    for (int round = 0; round < 20; round++) {
+      for (String q : QUERIES) {
+        RelNode plan = plan(shadow, q);
+        PlanTrace trace = trained.trace(plan, LoraMode.SHADOW);
+        trained.learn(new ExecutedPlan(null, trace.planHash(), synthetic(plan, trace), 1, true));
       }
     }
-    model.setMode(LoraMode.ON);
-    return model;
+    return trained;
+  }
+
+  private static ExecutedNode synthetic(RelNode rel, PlanTrace trace) {
+    List<ExecutedNode> inputs = new ArrayList<>();
+    for (RelNode input : rel.getInputs()) {
+      inputs.add(synthetic(input, trace));
+    }
+    NodeTrace t = trace.of(rel);
+    boolean customer = t.scope() == OperatorScope.SeqScan
+        && org.apache.calcite.plan.RelOptUtil.toString(rel).contains("CUSTOMER");
+    double rows = Math.max(0, t.baseRows()) * (customer ? 100 : 1);
+    double ms = Double.isNaN(t.baseCost()) ? Double.NaN
+        : t.baseCost() * 1e-3 * (t.scope() == OperatorScope.HashJoin ? 50 : 1);
+    return new ExecutedNode(t, Double.isNaN(rows) ? 0 : rows, ms, false, inputs);
   }
 
   private static RelNode plan(FrameworkConfig config, String sql) throws Exception {
@@ -169,6 +176,9 @@ public class PlanningBenchmark {
 
   @TearDown(Level.Trial)
   public void tearDown() throws SQLException {
+    if (runtime != null) {
+      runtime.close();
+    }
     keepAlive.close();
   }
 

@@ -1,9 +1,8 @@
 package dev.learnedcost.tests.bench;
 
-import dev.learnedcost.calcite.LoraCostModel;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.calcite.ScanOnlyJdbcConvention;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.profile.PlanProfiler;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.TpchDataset;
@@ -14,7 +13,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import org.apache.calcite.runtime.Hook;
 import org.apache.calcite.tools.Program;
 import org.apache.calcite.tools.Programs;
@@ -35,13 +33,14 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Execution time of TPC-H queries (SF 0.01, H2 through {@link ScanOnlyJdbcConvention}, joins
- * and aggregates in Calcite) with and without per-operator profiling ({@link PlanProfiler}):
- * the overhead of Calcite's EXPLAIN ANALYZE. Statements are prepared once in the setup (with
- * or without the profiling program), so only execution is measured. With {@code on} the
- * profiled runs report to a listener that only counts; with {@code learn} they report to a
- * {@link FeedbackLoop} (learner thread, default options), so {@code learn - on} is the time the
- * feedback loop adds to a query's return (the hand-off to its bounded queue; the learning itself
- * runs on the learner thread, which on a 2-core machine also competes for the second core).
+ * and aggregates in Calcite) with and without per-operator profiling (the runtime's
+ * {@link LoraRuntime#profilingProgram(LoraMode, boolean)}): the overhead of EXPLAIN ANALYZE and of
+ * learning. Statements are prepared once in the setup (with or without the profiling program),
+ * so only execution is measured. With {@code on} each profiled run is traced for EXPLAIN ANALYZE
+ * and teaches nothing; with {@code learn} it also trains the model (learner thread, default
+ * options), so {@code learn - on} is what training adds to a query's return (the hand-off to
+ * the bounded queue is the same; the work runs on the learner thread, which on a 2-core machine
+ * competes for the second core).
  *
  * <pre>
  * mvn -q -pl tests -am package -DskipTests &amp;&amp; java -jar tests/target/benchmarks.jar ProfilingOverheadBenchmark
@@ -55,8 +54,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 6, time = 2)
 public class ProfilingOverheadBenchmark {
   /**
-   * {@code off}: stock execution; {@code on}: every Enumerable node profiled; {@code learn}:
-   * profiled and handed to a feedback loop.
+   * {@code off}: stock execution; {@code on}: every Enumerable node profiled and traced;
+   * {@code learn}: profiled and learned from.
    */
   @Param({"off", "on", "learn"})
   public String profiling;
@@ -68,21 +67,15 @@ public class ProfilingOverheadBenchmark {
   private DemoDatabase database;
   private Connection connection;
   private final List<PreparedStatement> statements = new ArrayList<>();
-  private final LongAdder executions = new LongAdder();
-  private FeedbackLoop loop;
+  private LoraRuntime runtime;
 
   /** Opens (or builds once) the database and prepares every query. */
   @Setup(Level.Trial)
   public void setUp() throws Exception {
     database = BenchInputs.tpchDatabase();
     connection = BenchInputs.tpchConnection(database);
-    loop = new FeedbackLoop(LoraCostModel.create());
-    Program profiler = PlanProfiler.program("learn".equals(profiling)
-        ? a -> {
-          executions.increment();
-          loop.listener().accept(a);
-        }
-        : a -> executions.increment());
+    runtime = LoraRuntime.open();
+    Program profiler = runtime.profilingProgram(LoraMode.ON, "learn".equals(profiling));
     try (Hook.Closeable ignored = !"off".equals(profiling)
         ? Hook.PROGRAM.addThread((Holder<Program> h) ->
             h.set(Programs.sequence(h.get() != null ? h.get() : Programs.standard(), profiler)))
@@ -111,13 +104,11 @@ public class ProfilingOverheadBenchmark {
   /** Checks that profiling really ran, and closes everything. */
   @TearDown(Level.Trial)
   public void tearDown() throws Exception {
-    if (!"off".equals(profiling) && executions.sum() == 0) {
+    if (!"off".equals(profiling) && runtime.stats().received() == 0) {
       throw new IllegalStateException("profiling=" + profiling + " but no execution was profiled");
     }
-    loop.close();
-    if ("learn".equals(profiling)) {
-      System.out.println("feedback loop: " + loop.stats());
-    }
+    runtime.close();
+    System.out.println("runtime: " + runtime.stats());
     for (PreparedStatement ps : statements) {
       ps.close();
     }

@@ -1,12 +1,10 @@
 package dev.learnedcost.tests.eval;
 
-import dev.learnedcost.calcite.LoraCalcite;
-import dev.learnedcost.calcite.LoraConfig;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
-import dev.learnedcost.calcite.feedback.FingerprintHistory;
-import dev.learnedcost.calcite.feedback.QueryFingerprint;
-import dev.learnedcost.calcite.feedback.ScopeFeedback;
+import dev.learnedcost.calcite.LoraMode;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
+import dev.learnedcost.calcite.QueryHistory;
+import dev.learnedcost.calcite.ScopeStats;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.ResultComparator;
@@ -14,9 +12,9 @@ import dev.learnedcost.examples.ResultComparison;
 import dev.learnedcost.examples.ResultTable;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpcdsDataset;
-import dev.learnedcost.examples.internal.Engine;
-import dev.learnedcost.examples.internal.EngineSession;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.tests.eval.Results.Drift;
 import dev.learnedcost.tests.eval.Results.HeldOutQuery;
 import dev.learnedcost.tests.eval.Results.ScopeQError;
@@ -61,7 +59,7 @@ import picocli.CommandLine.Option;
  *       not in the fold, then timed on held-out instances of the fold's templates, on the first
  *       data size.</li>
  *   <li>Row errors come from the learners' own feedback statistics (the same numbers
- *       {@code ScopeFeedback} reports): per query, the change of the per-scope error sums.</li>
+ *       {@code ScopeStats} reports): per query, the change of the per-scope error sums.</li>
  * </ul>
  */
 @Command(name = "evaluation", mixinStandardHelpOptions = true, sortOptions = false,
@@ -229,9 +227,10 @@ public final class Evaluation implements Callable<Integer> {
     s.put("seed", seed);
     s.put("timeoutSeconds", timeoutSeconds);
     s.put("learnCost", learnCost);
-    s.put("learningRate", learningRate == null ? LoraConfig.DEFAULT_LEARNING_RATE : learningRate);
+    s.put("learningRate", learningRate == null
+        ? LoraRuntimeConfig.defaults().learningRate() : learningRate);
     s.put("stepsPerObservation", steps == null
-        ? FeedbackOptions.DEFAULTS.stepsPerObservation() : steps);
+        ? LoraRuntimeConfig.defaults().stepsPerObservation() : steps);
     s.put("templates", templates.stream().map(Template::name).toList());
     return s;
   }
@@ -270,52 +269,50 @@ public final class Evaluation implements Callable<Integer> {
 
   // ---- the learners -----------------------------------------------------------------------
 
-  /** A learning system: its feedback loop, saved to and reopened from a state file. */
+  /** A learning system: its runtime, saved to and reopened from a state file. */
   private static final class Learner implements AutoCloseable {
     final EvalSystem system;
-    final Path state;
-    final LoraConfig config;
-    FeedbackLoop loop;
-
-    final FeedbackOptions options;
+    final LoraRuntimeConfig config;
+    LoraRuntime loop;
 
     Learner(EvalSystem system, Path state, Evaluation settings) throws IOException {
       this.system = system;
-      this.state = state;
-      LoraConfig.Builder b = LoraConfig.builder().biasOnly(system == EvalSystem.SCALAR);
+      LoraRuntimeConfig.Builder b = LoraRuntimeConfig.builder().stateFile(state).saveEvery(0)
+          .biasOnly(system == EvalSystem.SCALAR).learnCost(settings.learnCost);
       if (settings.learningRate != null) {
         b.learningRate(settings.learningRate);
       }
+      if (settings.steps != null) {
+        b.stepsPerObservation(settings.steps);
+      }
       this.config = b.build();
-      FeedbackOptions o = FeedbackOptions.DEFAULTS.withLearnCost(settings.learnCost);
-      this.options = settings.steps == null ? o : o.withStepsPerObservation(settings.steps);
       Files.deleteIfExists(state);
-      this.loop = FeedbackLoop.open(state, config, options, 0);
+      this.loop = LoraRuntime.open(config);
     }
 
-    /** Saves and reopens the loop observe-only: the guard keeps recording, nothing trains. */
-    void freeze() throws IOException, InterruptedException {
+    /** Saves and reopens the runtime observe-only: the guard keeps recording, nothing trains. */
+    void freeze() {
       loop.close();
-      loop = FeedbackLoop.open(state, config, options.withStepsPerObservation(0), 0);
+      loop = LoraRuntime.open(config.toBuilder().stepsPerObservation(0).build());
     }
 
     EngineSession session(DemoDatabase db) {
-      return EngineSession.calcite(Engine.LEARNED, db, LoraCalcite.driver(loop), loop);
+      return EngineSession.calcite(Engine.LEARNED, db, loop.driver(LoraMode.ON, true), loop);
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
       loop.close();
     }
   }
 
   /** Sums of the per-scope row errors of a loop, to take one execution's mean by difference. */
   private record ErrorSums(double stock, double learned, long observations) {
-    static ErrorSums of(FeedbackLoop loop) {
+    static ErrorSums of(LoraRuntime loop) {
       double s = 0;
       double l = 0;
       long n = 0;
-      for (ScopeFeedback f : loop.scopeFeedback()) {
+      for (ScopeStats f : loop.scopeStats()) {
         if (f.observations() > 0) {
           s += f.stockRowError() * f.observations();
           l += f.learnedRowError() * f.observations();
@@ -423,7 +420,7 @@ public final class Evaluation implements Callable<Integer> {
   private Map<EvalSystem, EngineSession> streamSessions(DemoDatabase db, Learner plugin,
       Learner scalar) {
     Map<EvalSystem, EngineSession> m = new EnumMap<>(EvalSystem.class);
-    m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null, null));
+    m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null));
     m.put(EvalSystem.PLUGIN, plugin.session(db));
     m.put(EvalSystem.SCALAR, scalar.session(db));
     return m;
@@ -432,13 +429,13 @@ public final class Evaluation implements Callable<Integer> {
   private Map<EvalSystem, EngineSession> allSessions(DemoDatabase db, Learner plugin,
       Learner scalar) {
     Map<EvalSystem, EngineSession> m = new EnumMap<>(EvalSystem.class);
-    m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null, null));
+    m.put(EvalSystem.STOCK, new EngineSession(Engine.STOCK, db, null));
     m.put(EvalSystem.TRUE_ROWS, EngineSession.calcite(Engine.STOCK, db,
         TrueRowCounts.driver(db.dataset() instanceof SkewDataset skew ? skew.rowCounts()
             : db.manifest().rowCounts()), null));
     m.put(EvalSystem.SCALAR, scalar.session(db));
     m.put(EvalSystem.PLUGIN, plugin.session(db));
-    m.put(EvalSystem.H2, new EngineSession(Engine.H2, db, null, null));
+    m.put(EvalSystem.H2, new EngineSession(Engine.H2, db, null));
     return m;
   }
 
@@ -468,7 +465,7 @@ public final class Evaluation implements Callable<Integer> {
   }
 
   private StreamQuery streamQuery(int order, int index, String phase, Template.Instance instance,
-      Map<EvalSystem, EngineSession> sessions, FeedbackLoop plugin, FeedbackLoop scalar,
+      Map<EvalSystem, EngineSession> sessions, LoraRuntime plugin, LoraRuntime scalar,
       boolean withStock) {
     Query q = query(instance);
     EvalSystem[] rotation = withStock
@@ -477,17 +474,16 @@ public final class Evaluation implements Callable<Integer> {
     Map<EvalSystem, QueryRun> runs = new EnumMap<>(EvalSystem.class);
     ErrorSums pluginBefore = ErrorSums.of(plugin);
     ErrorSums scalarBefore = ErrorSums.of(scalar);
-    String fingerprint = QueryFingerprint.of(q.sql());
-    long learnedRunsBefore = plugin.guard().history(fingerprint)
-        .map(FingerprintHistory::learnedRuns).orElse(0L);
+    long learnedRunsBefore = plugin.history(q.sql())
+        .map(QueryHistory::learnedRuns).orElse(0L);
     for (int k = 0; k < rotation.length; k++) {
       EvalSystem s = rotation[(index + k) % rotation.length];
       runs.put(s, sessions.get(s).run(index + 1, q, timeout()));
     }
     double[] pluginErrors = ErrorSums.of(plugin).since(pluginBefore);
     double[] scalarErrors = ErrorSums.of(scalar).since(scalarBefore);
-    long learnedRunsAfter = plugin.guard().history(fingerprint)
-        .map(FingerprintHistory::learnedRuns).orElse(0L);
+    long learnedRunsAfter = plugin.history(q.sql())
+        .map(QueryHistory::learnedRuns).orElse(0L);
     QueryRun stock = runs.get(EvalSystem.STOCK);
     QueryRun reference = stock != null ? stock : runs.get(EvalSystem.PLUGIN);
     String mismatch = stock == null ? null
@@ -593,7 +589,7 @@ public final class Evaluation implements Callable<Integer> {
 
   private static List<ScopeQError> qErrors(Learner learner) {
     List<ScopeQError> list = new ArrayList<>();
-    for (ScopeFeedback f : learner.loop.scopeFeedback()) {
+    for (ScopeStats f : learner.loop.scopeStats()) {
       if (f.observations() > 0) {
         list.add(new ScopeQError(learner.system.label(), f.scope().displayName(),
             f.observations(), Math.exp(f.medianStockRowError()),

@@ -2,8 +2,10 @@ package dev.learnedcost.tests.correctness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.learnedcost.calcite.ExecutedNode;
+import dev.learnedcost.calcite.ExecutedPlan;
 import dev.learnedcost.calcite.LoraStats;
-import dev.learnedcost.engine.Trajectory;
+import dev.learnedcost.calcite.NodeTrace;
 import dev.learnedcost.examples.Query;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,20 +48,33 @@ class BuiltInQueriesFourWayTest {
       System.out.println("training executions that timed out (reported, not failed): "
           + f.trainingTimeouts());
     }
-    LoraStats stats = f.trainedModel().stats();
+    LoraStats stats = f.trainedRuntime().stats();
     assertThat(stats.trainSteps()).as("training steps of the trained model: %s", stats)
         .isGreaterThan(0);
     assertThat(stats.rowCorrections()).as("row corrections handed to the planner in ON mode")
         .isGreaterThan(0);
-    List<Trajectory> seen = f.trainedLoop().trajectories();
-    assertThat(seen).as("operators the loop recorded").isNotEmpty();
+    List<ExecutedPlan> seen = f.trainedRuntime().recentExecutions();
+    assertThat(seen).as("executions the runtime learned from").isNotEmpty();
     double largest = 0;
-    for (Trajectory t : seen) {
-      double[] c = f.trainedModel().correction(t.scope(), t.embedding());
-      largest = Math.max(largest, Math.max(Math.abs(Math.log(c[0])), Math.abs(Math.log(c[1]))));
+    int nodes = 0;
+    for (ExecutedPlan p : seen) {
+      for (NodeTrace t : traces(p.root())) {
+        nodes++;
+        largest = Math.max(largest, Math.max(Math.abs(Math.log(t.rowFactor())),
+            Math.abs(Math.log(t.costFactor()))));
+      }
     }
-    assertThat(largest).as("largest |ln correction| over %d recorded operators", seen.size())
+    assertThat(largest).as("largest |ln correction| over %d executed operators", nodes)
         .isGreaterThan(MIN_LOG_CORRECTION);
+  }
+
+  private static List<NodeTrace> traces(ExecutedNode n) {
+    List<NodeTrace> out = new ArrayList<>();
+    out.add(n.trace());
+    for (ExecutedNode c : n.children()) {
+      out.addAll(traces(c));
+    }
+    return out;
   }
 
   @TestFactory
@@ -86,7 +101,7 @@ class BuiltInQueriesFourWayTest {
   @Test
   @Order(3)
   void shadowModel_afterAllQueries_computedCorrectionsButAppliedNone(CorrectnessFixture f) {
-    LoraStats stats = f.shadowModel().stats();
+    LoraStats stats = f.shadowRuntime().stats();
     assertThat(stats.shadowCorrections()).as("corrections computed in shadow mode: %s", stats)
         .isGreaterThan(0);
     assertThat(stats.rowCorrections() + stats.costCorrections())

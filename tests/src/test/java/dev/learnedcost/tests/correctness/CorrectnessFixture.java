@@ -1,20 +1,17 @@
 package dev.learnedcost.tests.correctness;
 
-import dev.learnedcost.calcite.LoraConfig;
-import dev.learnedcost.calcite.LoraCostModel;
 import dev.learnedcost.calcite.LoraMode;
-import dev.learnedcost.calcite.feedback.CostCalibration;
-import dev.learnedcost.calcite.feedback.FeedbackLoop;
-import dev.learnedcost.calcite.feedback.FeedbackOptions;
+import dev.learnedcost.calcite.LoraRuntime;
+import dev.learnedcost.calcite.LoraRuntimeConfig;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpcdsDataset;
 import dev.learnedcost.examples.TpchDataset;
-import dev.learnedcost.examples.internal.Engine;
-import dev.learnedcost.examples.internal.EngineSession;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -44,7 +41,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *   <li>Modes: one {@link EngineSession} per data set and mode, so every query runs exactly as
  *       the demo runs it (the {@code ScanOnlyJdbcConvention} schema, the per-query timeout and
  *       its cancellation). Shadow and trained are both the demo's learned engine, each with its
- *       own model and synchronous {@link FeedbackLoop}: the shadow model learns in
+ *       own synchronous {@link LoraRuntime}: the shadow one learns in
  *       {@link LoraMode#SHADOW}, the trained one in {@link LoraMode#ON}. Both keep learning while
  *       the suite runs, so later queries plan with a model that has seen more.</li>
  *   <li>Reproducible plans: the trained model learns rows only ({@code learnCost} off), which
@@ -95,10 +92,8 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
 
   private final List<DemoDatabase> databases = new ArrayList<>();
   private final Map<String, Map<Mode, EngineSession>> sessions = new LinkedHashMap<>();
-  private final LoraCostModel shadowModel;
-  private final FeedbackLoop shadowLoop;
-  private final LoraCostModel trainedModel;
-  private final FeedbackLoop trainedLoop;
+  private final LoraRuntime shadowRuntime;
+  private final LoraRuntime trainedRuntime;
   private final List<String> trainingFailures = new ArrayList<>();
   private final List<String> trainingTimeouts = new ArrayList<>();
   private int trainingRuns;
@@ -109,12 +104,9 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
 
   private CorrectnessFixture() throws IOException, SQLException {
     long start = System.nanoTime();
-    FeedbackOptions synchronous = FeedbackOptions.DEFAULTS.withSynchronous(true);
-    shadowModel = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.SHADOW).build());
-    shadowLoop = new FeedbackLoop(shadowModel, synchronous, new CostCalibration());
-    trainedModel = LoraCostModel.create(LoraConfig.builder().mode(LoraMode.ON).build());
-    trainedLoop = new FeedbackLoop(trainedModel, synchronous.withLearnCost(false),
-        new CostCalibration());
+    LoraRuntimeConfig synchronous = LoraRuntimeConfig.builder().synchronous(true).build();
+    shadowRuntime = LoraRuntime.open(synchronous);
+    trainedRuntime = LoraRuntime.open(synchronous.toBuilder().learnCost(false).build());
     try {
       databases.add(DemoDatabase.open(DIRECTORY, new TpchDataset(TPCH_SCALE)));
       databases.add(DemoDatabase.open(DIRECTORY,
@@ -122,11 +114,12 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
       databases.add(DemoDatabase.open(DIRECTORY, new TpcdsDataset(TPCDS_SCALE)));
       for (DemoDatabase db : databases) {
         Map<Mode, EngineSession> byMode = new EnumMap<>(Mode.class);
-        byMode.put(Mode.H2, new EngineSession(Engine.H2, db, null, null));
-        byMode.put(Mode.STOCK, new EngineSession(Engine.STOCK, db, null, null));
-        byMode.put(Mode.SHADOW, new EngineSession(Engine.LEARNED, db, shadowModel, shadowLoop));
-        byMode.put(Mode.TRAINED,
-            new EngineSession(Engine.LEARNED, db, trainedModel, trainedLoop));
+        byMode.put(Mode.H2, new EngineSession(Engine.H2, db, null));
+        byMode.put(Mode.STOCK, new EngineSession(Engine.STOCK, db, null));
+        byMode.put(Mode.SHADOW, EngineSession.calcite(Engine.LEARNED, db,
+            shadowRuntime.driver(LoraMode.SHADOW, true), shadowRuntime));
+        byMode.put(Mode.TRAINED, EngineSession.calcite(Engine.LEARNED, db,
+            trainedRuntime.driver(LoraMode.ON, true), trainedRuntime));
         sessions.put(db.dataset().name(), byMode);
       }
       train();
@@ -230,16 +223,12 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
     throw new IllegalArgumentException("no database for " + dataset);
   }
 
-  LoraCostModel trainedModel() {
-    return trainedModel;
+  LoraRuntime trainedRuntime() {
+    return trainedRuntime;
   }
 
-  FeedbackLoop trainedLoop() {
-    return trainedLoop;
-  }
-
-  LoraCostModel shadowModel() {
-    return shadowModel;
+  LoraRuntime shadowRuntime() {
+    return shadowRuntime;
   }
 
   /** Returns the training executions that failed (threw), one line each. */
@@ -266,15 +255,11 @@ final class CorrectnessFixture implements ExtensionContext.Store.CloseableResour
   public void close() {
     if (setupTime != null) { // null when the constructor failed
       System.out.println(tallyLine());
-      System.out.println("trained model: " + trainedModel.stats());
+      System.out.println("trained model: " + trainedRuntime.stats());
     }
     sessions.values().forEach(m -> m.values().forEach(EngineSession::close));
-    try {
-      shadowLoop.close();
-      trainedLoop.close();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    shadowRuntime.close();
+    trainedRuntime.close();
     for (DemoDatabase db : databases) {
       try {
         db.close();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultComparison;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.QueryRun;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

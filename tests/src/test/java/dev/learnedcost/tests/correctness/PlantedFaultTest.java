@@ -9,9 +9,9 @@ import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultTable;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpchDataset;
-import dev.learnedcost.examples.internal.Engine;
-import dev.learnedcost.examples.internal.EngineSession;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.Engine;
+import dev.learnedcost.examples.run.EngineSession;
+import dev.learnedcost.examples.run.QueryRun;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -96,8 +96,7 @@ class PlantedFaultTest {
       String name, CorrectnessFixture f) {
     Query q = QueryCatalog.builtIn(dataset, name);
     DropFilterRule rule = new DropFilterRule();
-    try (EngineSession faulty = new EngineSession(Engine.STOCK, f.database(dataset), null,
-        null)) {
+    try (EngineSession faulty = new EngineSession(Engine.STOCK, f.database(dataset), null)) {
       FourWayCheck check = f.check(dataset).with(Mode.STOCK, query -> {
         Consumer<RelOptPlanner> plant = p -> p.addRule(rule);
         try (Hook.Closeable ignored = Hook.PLANNER.add(plant)) {

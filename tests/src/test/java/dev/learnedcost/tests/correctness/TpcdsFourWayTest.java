@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.TpcdsDataset;
-import dev.learnedcost.examples.internal.QueryRun;
+import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.examples.tpcds.TpcdsInstantiator;
 import dev.learnedcost.examples.tpcds.TpcdsQueries;
 import dev.learnedcost.examples.tpcds.TpcdsTemplate;

@@ -1,8 +1,8 @@
 package dev.learnedcost.calcite.internal;
 
-import dev.learnedcost.calcite.ScopeResolver.Decision;
-import dev.learnedcost.calcite.ScopeResolver.Rule;
-import dev.learnedcost.calcite.ScopeResolver.Source;
+import dev.learnedcost.calcite.internal.ScopeResolver.Decision;
+import dev.learnedcost.calcite.internal.ScopeResolver.Rule;
+import dev.learnedcost.calcite.internal.ScopeResolver.Source;
 import dev.learnedcost.engine.OperatorScope;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,5 +1,0 @@
-/**
- * Support for plans that push fragments to a database through Calcite's JDBC adapter. Start at
- * {@link dev.learnedcost.calcite.jdbc.JdbcScanClassifier}.
- */
-package dev.learnedcost.calcite.jdbc;

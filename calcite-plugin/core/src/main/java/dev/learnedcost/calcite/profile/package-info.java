@@ -1,5 +1,0 @@
-/**
- * Per-operator actuals for Enumerable plans (rows, inclusive and self time): Calcite's missing
- * EXPLAIN ANALYZE. Start at {@link dev.learnedcost.calcite.profile.PlanProfiler}.
- */
-package dev.learnedcost.calcite.profile;
