@@ -15,10 +15,19 @@ import java.util.Locale;
  * even the smallest scale holds about 2.6 million rows, because {@code customer_demographics},
  * {@code date_dim} and {@code time_dim} have a fixed size.
  *
+ * <p>{@code compactDimensions} makes a smaller, non-standard variant for tests: the three
+ * fixed-size dimensions keep only what the other tables reference ({@code customer_demographics}
+ * and {@code time_dim} the referenced keys, {@code date_dim} the range of days from the first to
+ * the last referenced day), so that scale 0.01 holds about 0.2 million rows instead of 2.6
+ * million. Every fact row still finds its dimension rows, so joins return what they would on the
+ * full data; only queries over the dimensions alone see fewer rows. See
+ * {@link dev.learnedcost.examples.tpcds.TpcdsGenerator#compactDimensions}.
+ *
  * @param scaleFactor TPC-DS scale factor, in [{@value #MIN_SCALE_FACTOR},
  *     {@value #MAX_SCALE_FACTOR}]
+ * @param compactDimensions whether the fixed-size dimensions keep only referenced rows
  */
-public record TpcdsDataset(double scaleFactor) implements Dataset {
+public record TpcdsDataset(double scaleFactor, boolean compactDimensions) implements Dataset {
 
   /** The data set's name. */
   public static final String NAME = "tpcds";
@@ -45,6 +54,11 @@ public record TpcdsDataset(double scaleFactor) implements Dataset {
     }
   }
 
+  /** The standard data set (every dimension row the generator makes) at a scale factor. */
+  public TpcdsDataset(double scaleFactor) {
+    this(scaleFactor, false);
+  }
+
   /** Returns the data set at {@link #DEFAULT_SCALE_FACTOR}. */
   public static TpcdsDataset withDefaults() {
     return new TpcdsDataset(DEFAULT_SCALE_FACTOR);
@@ -55,10 +69,14 @@ public record TpcdsDataset(double scaleFactor) implements Dataset {
     return NAME;
   }
 
-  /** Returns {@code scale=<scaleFactor>}, e.g. {@code scale=0.01}. */
+  /**
+   * Returns {@code scale=<scaleFactor>}, e.g. {@code scale=0.01}, followed by
+   * {@code ,dimensions=compact} for the compact variant.
+   */
   @Override
   public String parameters() {
-    return "scale=" + Numbers.canonical(scaleFactor);
+    return "scale=" + Numbers.canonical(scaleFactor)
+        + (compactDimensions ? ",dimensions=compact" : "");
   }
 
   @Override

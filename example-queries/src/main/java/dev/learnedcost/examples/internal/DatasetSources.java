@@ -24,7 +24,7 @@ public final class DatasetSources {
       return VectorTables.tables(vector);
     }
     if (dataset instanceof TpcdsDataset tpcds) {
-      return TpcdsTables.tables(tpcds.scaleFactor());
+      return TpcdsTables.tables(tpcds.scaleFactor(), tpcds.compactDimensions());
     }
     throw new AssertionError("unknown data set type " + dataset.getClass().getName());
   }

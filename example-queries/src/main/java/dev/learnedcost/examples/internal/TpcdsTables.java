@@ -12,16 +12,39 @@ import java.util.Locale;
 public final class TpcdsTables {
   private TpcdsTables() {}
 
-  /** Returns the tables in creation order at a scale (validated by the caller). */
-  public static List<TableSource> tables(double scale) {
+  /**
+   * Returns the tables in creation order at a scale (validated by the caller). When
+   * {@code compact}, the fixed-size dimensions come last and keep only the rows the tables
+   * before them reference ({@link TpcdsGenerator.References}, collected as those are generated).
+   */
+  public static List<TableSource> tables(double scale, boolean compact) {
     List<TableSource> sources = new ArrayList<>();
+    List<TableSource> compacted = new ArrayList<>();
+    TpcdsGenerator.References references = new TpcdsGenerator.References();
     for (TpcdsGenerator.Table table : TpcdsGenerator.tables()) {
-      sources.add(source(table, scale));
+      String name = table.name();
+      if (!compact) {
+        sources.add(source(table, scale, sink -> TpcdsGenerator.generate(name, scale,
+            sink::accept)));
+      } else if (TpcdsGenerator.COMPACTED.contains(name)) {
+        compacted.add(source(table, scale, sink -> TpcdsGenerator.generate(name, scale, row -> {
+          if (references.test(name, row)) {
+            sink.accept(row);
+          }
+        })));
+      } else {
+        sources.add(source(table, scale, sink -> TpcdsGenerator.generate(name, scale, row -> {
+          references.observe(name, row);
+          sink.accept(row);
+        })));
+      }
     }
+    sources.addAll(compacted);
     return sources;
   }
 
-  private static TableSource source(TpcdsGenerator.Table table, double scale) {
+  private static TableSource source(TpcdsGenerator.Table table, double scale,
+      TableSource.Generator generator) {
     List<ColumnDefinition> columns = new ArrayList<>();
     for (TpcdsGenerator.Column c : table.columns()) {
       ColumnKind kind = switch (c.type()) {
@@ -42,6 +65,6 @@ public final class TpcdsTables {
     }
     TableDefinition definition = new TableDefinition(name, columns, table.primaryKey(), indexes);
     return TableSource.of(definition, TpcdsGenerator.plannedRows(table.name(), scale),
-        sink -> TpcdsGenerator.generate(table.name(), scale, sink::accept));
+        generator);
   }
 }

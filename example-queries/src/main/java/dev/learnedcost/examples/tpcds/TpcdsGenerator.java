@@ -128,7 +128,90 @@ public final class TpcdsGenerator {
       "_ship_mode_sk", "_warehouse_sk", "_web_page_sk", "_site_sk", "_income_band_sk",
       "_returned_date_sk", "_returned_time_sk");
 
+  /**
+   * The fixed-size dimensions that {@link #compactDimensions} cuts: they do not shrink with the
+   * scale and hold 2.1 of the 2.6 million rows of scale 0.01.
+   */
+  public static final java.util.Set<String> COMPACTED =
+      java.util.Set.of("customer_demographics", "date_dim", "time_dim");
+
+  /** Decides which generated rows of a table to keep ({@link References}). */
+  @FunctionalInterface
+  public interface RowFilter {
+    /** Returns whether to keep {@code row} (values in column order) of {@code table}. */
+    boolean test(String table, Object[] row);
+  }
+
   private TpcdsGenerator() {}
+
+  /**
+   * The references to the {@link #COMPACTED} dimensions that the other tables hold, collected
+   * while those tables are generated, and the filter of the compact variant of the data that
+   * follows from them: a {@code customer_demographics} or {@code time_dim} row is kept if a
+   * column ending in {@code _cdemo_sk} or {@code _time_sk} of another table holds its key; a
+   * {@code date_dim} row if its key lies between the smallest and the largest value of the
+   * columns ending in {@code _date_sk}, so that calendar queries over that range see whole weeks,
+   * months and years. Every other table keeps all its rows. Not thread-safe; observe every row of
+   * every other table before filtering.
+   */
+  public static final class References implements RowFilter {
+    private final java.util.BitSet demographics = new java.util.BitSet();
+    private final java.util.BitSet times = new java.util.BitSet();
+    private final Map<String, int[][]> columnsByTable = new java.util.HashMap<>();
+    private long firstDay = Long.MAX_VALUE;
+    private long lastDay = Long.MIN_VALUE;
+
+    /** Records the references of one row of {@code table} (values in column order). */
+    public void observe(String table, Object[] row) {
+      int[][] columns = columnsByTable.computeIfAbsent(table, References::referenceColumns);
+      for (int i : columns[0]) {
+        if (row[i] != null) {
+          demographics.set(Math.toIntExact(((Number) row[i]).longValue()));
+        }
+      }
+      for (int i : columns[1]) {
+        if (row[i] != null) {
+          times.set(Math.toIntExact(((Number) row[i]).longValue()));
+        }
+      }
+      for (int i : columns[2]) {
+        if (row[i] != null) {
+          long day = ((Number) row[i]).longValue();
+          firstDay = Math.min(firstDay, day);
+          lastDay = Math.max(lastDay, day);
+        }
+      }
+    }
+
+    @Override
+    public boolean test(String table, Object[] row) {
+      long key = ((Number) row[0]).longValue();
+      return switch (table) {
+        case "customer_demographics" -> demographics.get(Math.toIntExact(key));
+        case "time_dim" -> times.get(Math.toIntExact(key));
+        case "date_dim" -> key >= firstDay && key <= lastDay;
+        default -> true;
+      };
+    }
+
+    /** Positions of the demographics, time and date references of a table's columns. */
+    private static int[][] referenceColumns(String table) {
+      List<Column> columns = table(table).columns();
+      List<List<Integer>> found = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+      if (!COMPACTED.contains(table)) {
+        for (int i = 0; i < columns.size(); i++) {
+          String name = columns.get(i).name();
+          int kind = name.endsWith("_cdemo_sk") ? 0 : name.endsWith("_time_sk") ? 1
+              : name.endsWith("_date_sk") ? 2 : -1;
+          if (kind >= 0) {
+            found.get(kind).add(i);
+          }
+        }
+      }
+      return found.stream().map(l -> l.stream().mapToInt(Integer::intValue).toArray())
+          .toArray(int[][]::new);
+    }
+  }
 
   /** Returns the generator identity recorded in manifests, e.g. {@code io.trino.tpcds:tpcds:1.4}. */
   public static String version() {
