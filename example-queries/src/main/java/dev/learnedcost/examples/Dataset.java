@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A data set the demo can generate into an H2 database: {@link TpchDataset},
- * {@link SkewDataset} or {@link VectorDataset}. Implementations are immutable values; two equal data sets generate
+ * {@link SkewDataset}, {@link VectorDataset} or {@link TpcdsDataset}. Implementations are immutable values; two equal data sets generate
  * identical databases.
  */
-public sealed interface Dataset permits TpchDataset, SkewDataset, VectorDataset {
+public sealed interface Dataset permits TpchDataset, SkewDataset, VectorDataset,
+    TpcdsDataset {
 
   /**
    * Returns the data set's name: the H2 database file's base name and the key of its built-in

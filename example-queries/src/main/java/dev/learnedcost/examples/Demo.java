@@ -5,6 +5,7 @@ import dev.learnedcost.calcite.LoraRuntimeConfig;
 import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.vector.VectorPlanReport;
+import dev.learnedcost.examples.tpcds.TpcdsQueries;
 import dev.learnedcost.examples.report.ConsoleReport;
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.report.HtmlReport;
@@ -80,7 +81,7 @@ public final class Demo implements Callable<Integer> {
   enum ModeOption { H2, STOCK, LEARNED, ALL }
 
   /** Which data sets. */
-  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR }
+  enum DatasetOption { TPCH, SKEW, BOTH, VECTOR, TPCDS }
 
   @Spec
   CommandSpec spec;
@@ -100,12 +101,14 @@ public final class Demo implements Callable<Integer> {
   int lastRoundRuns;
 
   @Option(names = "--dataset", defaultValue = "skew", paramLabel = "NAME",
-      description = "tpch, skew, both (tpch and skew) or vector (kNN queries over clustered"
-          + " embeddings with HNSW and IVF-Flat indexes); default ${DEFAULT-VALUE}")
+      description = "tpch, skew, both (tpch and skew), vector (kNN queries over clustered"
+          + " embeddings with HNSW and IVF-Flat indexes) or tpcds (instances of the TPC-DS"
+          + " templates, drawn with --seed); default ${DEFAULT-VALUE}")
   DatasetOption dataset;
 
   @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
-      description = "TPC-H scale factor, in (0, 100]; default ${DEFAULT-VALUE}")
+      description = "TPC-H scale factor, in (0, 100], or TPC-DS scale factor, in [0.001, 100];"
+          + " default ${DEFAULT-VALUE}")
   double scale;
 
   @Option(names = "--skew-size", defaultValue = "0.2", paramLabel = "F",
@@ -122,7 +125,8 @@ public final class Demo implements Callable<Integer> {
   int vectorDim;
 
   @Option(names = "--seed", defaultValue = "42", paramLabel = "SEED",
-      description = "seed of the skew data set (TPC-H data has no seed); default ${DEFAULT-VALUE}")
+      description = "seed of the skew data set and of the TPC-DS query parameters (TPC-H and"
+          + " TPC-DS data have no seed); default ${DEFAULT-VALUE}")
   long seed;
 
   @Option(names = "--model", paramLabel = "PATH",
@@ -138,7 +142,7 @@ public final class Demo implements Callable<Integer> {
 
   @Option(names = "--include-slow",
       description = "also run the built-in TPC-H queries that stock Calcite plans slowly"
-          + " (q02, q05, q07, q08, q09)")
+          + " (q02, q05, q07, q08, q09), and with --dataset tpcds every runnable template")
   boolean includeSlow;
 
   @Option(names = "--json", paramLabel = "PATH", description = "write the results as JSON")
@@ -375,7 +379,13 @@ public final class Demo implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(),
           "--timeout must be at least 1 second, got " + timeoutSeconds);
     }
-    if (!(scale > 0 && scale <= TpchDataset.MAX_SCALE_FACTOR)) {
+    if (dataset == DatasetOption.TPCDS) {
+      try {
+        new TpcdsDataset(scale);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--scale: " + e.getMessage());
+      }
+    } else if (!(scale > 0 && scale <= TpchDataset.MAX_SCALE_FACTOR)) {
       throw new ParameterException(spec.commandLine(), "--scale must be in (0, 100], got "
           + scale + "; the default is " + TpchDataset.DEFAULT_SCALE_FACTOR);
     }
@@ -433,6 +443,10 @@ public final class Demo implements Callable<Integer> {
       list.add(new VectorDataset(vectorRows, vectorDim, seed));
       return list;
     }
+    if (dataset == DatasetOption.TPCDS) {
+      list.add(new TpcdsDataset(scale));
+      return list;
+    }
     if (dataset != DatasetOption.SKEW) {
       list.add(new TpchDataset(scale));
     }
@@ -443,6 +457,9 @@ public final class Demo implements Callable<Integer> {
   }
 
   private List<Query> builtInQueries(Dataset d) {
+    if (d instanceof TpcdsDataset tpcds) {
+      return TpcdsQueries.demoWorkload(tpcds.scaleFactor(), seed, includeSlow);
+    }
     List<Query> all = QueryCatalog.builtIn(d.name());
     if (includeSlow || !d.name().equals(TpchDataset.NAME)) {
       return all;

@@ -14,8 +14,15 @@ import java.util.Objects;
  * @param name the file name without {@code .sql}, e.g. {@code q01}
  * @param sql the statement text; a terminating {@code ;} is removed
  * @param source where it came from: {@code classpath:queries/tpch/q01.sql} or a file path
+ * @param h2Sql the text H2 runs when it differs from {@code sql} (TPC-DS instances, see
+ *     {@link dev.learnedcost.examples.tpcds.TpcdsDialect}); {@code sql} when null
  */
-public record Query(String name, String sql, String source) {
+public record Query(String name, String sql, String source, String h2Sql) {
+
+  /** A query that H2 and Calcite run with the same text. */
+  public Query(String name, String sql, String source) {
+    this(name, sql, source, null);
+  }
 
   /**
    * Validates the components.
@@ -37,6 +44,7 @@ public record Query(String name, String sql, String source) {
           + "); put one query per file");
     }
     sql = text.withoutTerminator();
+    h2Sql = h2Sql == null ? sql : SqlText.of(h2Sql).withoutTerminator();
   }
 
   /**

@@ -43,6 +43,12 @@ class DemoArgumentsTest {
   }
 
   @Test
+  void execute_tpcdsScaleBelowMinimum_namesOptionRuleAndValue() {
+    assertUsageError(execute("--dataset", "tpcds", "--scale", "0.0001"),
+        "--scale: scaleFactor must be in [0.001, 100], got 1.0E-4");
+  }
+
+  @Test
   void execute_zeroRounds_saysAtLeastOne() {
     assertUsageError(execute("--rounds", "0"), "--rounds must be at least 1, got 0");
   }

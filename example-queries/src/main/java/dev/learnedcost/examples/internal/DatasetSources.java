@@ -2,7 +2,9 @@ package dev.learnedcost.examples.internal;
 
 import dev.learnedcost.examples.Dataset;
 import dev.learnedcost.examples.SkewDataset;
+import dev.learnedcost.examples.TpcdsDataset;
 import dev.learnedcost.examples.TpchDataset;
+import dev.learnedcost.examples.tpcds.TpcdsGenerator;
 import dev.learnedcost.examples.VectorDataset;
 import java.util.List;
 
@@ -21,6 +23,9 @@ public final class DatasetSources {
     if (dataset instanceof VectorDataset vector) {
       return VectorTables.tables(vector);
     }
+    if (dataset instanceof TpcdsDataset tpcds) {
+      return TpcdsTables.tables(tpcds.scaleFactor(), tpcds.compactDimensions());
+    }
     throw new AssertionError("unknown data set type " + dataset.getClass().getName());
   }
 
@@ -34,6 +39,9 @@ public final class DatasetSources {
     }
     if (dataset instanceof VectorDataset) {
       return VectorTables.generatorVersion();
+    }
+    if (dataset instanceof TpcdsDataset) {
+      return TpcdsGenerator.version();
     }
     throw new AssertionError("unknown data set type " + dataset.getClass().getName());
   }

@@ -225,7 +225,8 @@ public final class EngineSession implements AutoCloseable {
         // Prepared apart from the execution, so that the planning time is known: Calcite
         // plans and compiles in prepareStatement, and executeQuery runs what it prepared.
         long t0 = System.nanoTime();
-        try (PreparedStatement s = c.prepareStatement(query.sql())) {
+        try (PreparedStatement s = c.prepareStatement(
+            engine == Engine.H2 ? query.h2Sql() : query.sql())) {
           planNanos[0] = System.nanoTime() - t0;
           current.statement = s;
           try (ResultSet rs = s.executeQuery()) {

@@ -11,6 +11,7 @@ import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultComparison;
 import dev.learnedcost.examples.ResultTable;
 import dev.learnedcost.examples.SkewDataset;
+import dev.learnedcost.examples.TpcdsDataset;
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.run.EngineSession;
 import dev.learnedcost.examples.run.QueryRun;
@@ -64,7 +65,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "evaluation", mixinStandardHelpOptions = true, sortOptions = false,
     description = "Evaluates the learned cost model against stock Calcite, true base-table row"
-        + " counts, a per-scope scalar correction and H2, on a stream of skew-data queries.")
+        + " counts, a per-scope scalar correction and H2, on a stream of skew-data or TPC-DS"
+        + " queries.")
 public final class Evaluation implements Callable<Integer> {
   static final int DRIFT_BEFORE = 30;
   static final int DRIFT_AFTER = 10;
@@ -72,6 +74,23 @@ public final class Evaluation implements Callable<Integer> {
   static final int LTO_FOLDS = 3;
   /** Stream queries outside the drift's windows run on stock once in this many. */
   static final int STOCK_EVERY = 4;
+
+  /** Which data and templates. */
+  enum Workload { SKEW, TPCDS }
+
+  @Option(names = "--workload", defaultValue = "SKEW", paramLabel = "NAME",
+      description = "skew (the skew data set at two sizes, with a drift) or tpcds (TPC-DS at"
+          + " --scale, instances of its templates; no drift); any case (default: skew)")
+  Workload workload;
+
+  @Option(names = "--scale", defaultValue = "0.01", paramLabel = "SF",
+      description = "with --workload tpcds: the TPC-DS scale factor (default: ${DEFAULT-VALUE})")
+  double scale;
+
+  @Option(names = "--templates", split = ",", paramLabel = "N,N,...",
+      description = "with --workload tpcds: the TPC-DS template numbers (default: every runnable"
+          + " quick template that H2 runs, TpcdsQueries.QUICK)")
+  List<Integer> tpcdsTemplates;
 
   @Option(names = "--out", defaultValue = "tests/target/eval", paramLabel = "DIR",
       description = "where evaluation.json and evaluation.md go (default: ${DEFAULT-VALUE})")
@@ -131,18 +150,30 @@ public final class Evaluation implements Callable<Integer> {
   int timeoutSeconds;
 
   private final PrintStream log = System.err;
-  private final List<Template> templates = Template.all();
+  private List<Template> templates = Template.all();
   private final ResultComparator comparator = new ResultComparator();
 
   /** Runs the evaluation with command-line arguments; exits with its status. */
   public static void main(String[] args) {
     // Calcite's JDBC adapter logs every H2 table's type at INFO, thousands of times a run.
     System.setProperty("org.slf4j.simpleLogger.log.org.apache.calcite", "warn");
-    System.exit(new CommandLine(new Evaluation()).execute(args));
+    System.exit(new CommandLine(new Evaluation()).setCaseInsensitiveEnumValuesAllowed(true)
+        .execute(args));
   }
 
   @Override
   public Integer call() throws Exception {
+    if (workload == Workload.TPCDS) {
+      check(scale >= TpcdsDataset.MIN_SCALE_FACTOR && scale <= TpcdsDataset.MAX_SCALE_FACTOR,
+          "--scale must be in [" + TpcdsDataset.MIN_SCALE_FACTOR + ", "
+              + TpcdsDataset.MAX_SCALE_FACTOR + "], got " + scale);
+      try {
+        templates = TpcdsWorkload.templates(scale, tpcdsTemplates == null
+            ? TpcdsWorkload.defaultTemplates() : tpcdsTemplates);
+      } catch (IllegalArgumentException e) {
+        check(false, e.getMessage());
+      }
+    }
     check(stream >= 20, "--stream must be at least 20, got " + stream);
     check(orders >= 1 && orders <= templates.size(), "--orders must be in 1.." + templates.size()
         + ", got " + orders);
@@ -152,14 +183,15 @@ public final class Evaluation implements Callable<Integer> {
     check(timeoutSeconds >= 1, "--timeout must be at least 1 second, got " + timeoutSeconds);
     Instant started = Instant.now();
     Files.createDirectories(out);
-    try (DemoDatabase before = open(size); DemoDatabase after = open(driftSize)) {
+    try (DemoDatabase before = workload == Workload.TPCDS ? openTpcds() : open(size);
+        DemoDatabase after = workload == Workload.TPCDS ? null : open(driftSize)) {
       List<Template.Instance> heldOut = heldOutSet();
       List<StreamQuery> streamRows = new ArrayList<>();
       List<HeldOutQuery> heldOutRows = new ArrayList<>();
       List<ScopeQError> qErrors = new ArrayList<>();
       List<Drift> drifts = new ArrayList<>();
       for (int order = 1; order <= orders; order++) {
-        runOrder(order, before, after, heldOut, streamRows, heldOutRows, qErrors, drifts);
+        runOrder(order, before, after == null ? before : after, heldOut, streamRows, heldOutRows, qErrors, drifts);
         if (ltoStream > 0) {
           runFold(order, before, heldOut, heldOutRows, qErrors);
         }
@@ -182,6 +214,10 @@ public final class Evaluation implements Callable<Integer> {
 
   private Map<String, Object> settings() {
     Map<String, Object> s = new java.util.LinkedHashMap<>();
+    s.put("workload", workload.name().toLowerCase(Locale.ROOT));
+    if (workload == Workload.TPCDS) {
+      s.put("scale", scale);
+    }
     s.put("stream", stream);
     s.put("orders", orders);
     s.put("heldOutPerTemplate", heldOutPerTemplate);
@@ -204,6 +240,16 @@ public final class Evaluation implements Callable<Integer> {
     SkewDataset dataset = new SkewDataset(sizeFactor, SkewDataset.DEFAULT_SEED);
     Path dir = data.resolve("skew-" + dataset.parameters().replace(',', '-').replace('=', '-'));
     log.printf(Locale.ROOT, "Opening skew %s in %s%n", dataset.parameters(), dir);
+    DemoDatabase db = DemoDatabase.open(dir, dataset);
+    log.printf(Locale.ROOT, "  %s in %d ms%n", db.openReport().action(),
+        db.openReport().elapsed().toMillis());
+    return db;
+  }
+
+  private DemoDatabase openTpcds() throws IOException, SQLException {
+    TpcdsDataset dataset = new TpcdsDataset(scale);
+    Path dir = data.resolve("tpcds-" + dataset.parameters().replace('=', '-'));
+    log.printf(Locale.ROOT, "Opening tpcds %s in %s%n", dataset.parameters(), dir);
     DemoDatabase db = DemoDatabase.open(dir, dataset);
     log.printf(Locale.ROOT, "  %s in %d ms%n", db.openReport().action(),
         db.openReport().elapsed().toMillis());
@@ -335,7 +381,7 @@ public final class Evaluation implements Callable<Integer> {
       Map<EvalSystem, EngineSession> sessions = streamSessions(db, learners);
       try {
         for (int i = 0; i < stream; i++) {
-          if (i == changeAt) {
+          if (i == changeAt && after != before) {
             close(sessions);
             db = after;
             sessions = streamSessions(db, learners);
@@ -344,8 +390,10 @@ public final class Evaluation implements Callable<Integer> {
           }
           Template t = templates.get(r.nextInt(templates.size()));
           Template.Instance q = t.instance(r, "o" + order + "-" + i + "-" + t.name());
-          StreamQuery row = streamQuery(order, i, i < changeAt ? "before-drift" : "after-drift",
-              q, sessions, learners, needsStock(i, changeAt));
+          String phase = after == before ? (i < changeAt ? "first-half" : "second-half")
+              : i < changeAt ? "before-drift" : "after-drift";
+          StreamQuery row = streamQuery(order, i, phase, q, sessions, learners,
+              needsStock(i, changeAt));
           rows.add(row);
           log.printf(Locale.ROOT, "[order %d] %3d/%d %-28s stock %8.1f  plugin %8.1f (%s)"
                   + "  node %8.1f  scalar %8.1f  row error stock %.2f plugin %.2f node %.2f"
@@ -358,9 +406,11 @@ public final class Evaluation implements Callable<Integer> {
         close(sessions);
       }
       streamRows.addAll(rows);
-      for (EvalSystem s : List.of(EvalSystem.PLUGIN, EvalSystem.NODE_FEATURES,
-          EvalSystem.SCALAR)) {
-        drifts.add(drift(order, s, changeAt, rows));
+      if (after != before) {
+        for (EvalSystem s : List.of(EvalSystem.PLUGIN, EvalSystem.NODE_FEATURES,
+            EvalSystem.SCALAR)) {
+          drifts.add(drift(order, s, changeAt, rows));
+        }
       }
       learners.freeze();
       heldOutRows.addAll(timeHeldOut("held-out", order, db, heldOut, learners, qErrors));
@@ -417,7 +467,8 @@ public final class Evaluation implements Callable<Integer> {
   private Map<EvalSystem, EngineSession> allSessions(DemoDatabase db, Learners learners) {
     Map<EvalSystem, EngineSession> m = streamSessions(db, learners);
     m.put(EvalSystem.TRUE_ROWS, EngineSession.calcite(Engine.STOCK, db,
-        TrueRowCounts.driver(((SkewDataset) db.dataset()).rowCounts()), null));
+        TrueRowCounts.driver(db.dataset() instanceof SkewDataset skew ? skew.rowCounts()
+            : db.manifest().rowCounts()), null));
     m.put(EvalSystem.H2, new EngineSession(Engine.H2, db, null));
     return m;
   }
@@ -430,7 +481,10 @@ public final class Evaluation implements Callable<Integer> {
     return Duration.ofSeconds(timeoutSeconds);
   }
 
-  private static Query query(Template.Instance q) {
+  private Query query(Template.Instance q) {
+    if (workload == Workload.TPCDS) {
+      return TpcdsWorkload.query(q);
+    }
     return new Query(q.name(), q.sql(), "template:" + q.template());
   }
 

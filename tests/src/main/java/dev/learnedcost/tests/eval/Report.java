@@ -106,8 +106,8 @@ public final class Report {
     md.append("- Settings: ").append(settings).append("\n\n");
 
     md.append("### Held-out parameter instances (templates seen in the stream)\n\n");
-    md.append("Pooled over the orders: each query's latency is the median of its timed runs,"
-        + " on the data after the drift.\n\n");
+    md.append("Pooled over the orders: each query's latency is the median of its timed runs"
+        + (drifts.isEmpty() ? ".\n\n" : ", on the data after the drift.\n\n"));
     summaryTable(md, Results.summarize(split("held-out")));
     bestPlanLine(md, Results.bestCalcitePlan(split("held-out")));
     perGroupTotals(md, split("held-out"), "order");
@@ -133,6 +133,14 @@ public final class Report {
           num(Results.median(list.stream().mapToDouble(ScopeQError::learnedQError).toArray()))));
     }
 
+    if (!drifts.isEmpty()) {
+      driftSection(md);
+    }
+    streamSection(md);
+    return md.toString();
+  }
+
+  private void driftSection(StringBuilder md) {
     md.append("\n### Drift: the data grows halfway through the stream\n\n");
     md.append("Row error = median per-query mean |ln(estimate/actual)|; recovered = queries until"
         + " the median of the next " + Evaluation.DRIFT_AFTER + " is within 25% (or 0.1) of the"
@@ -147,7 +155,9 @@ public final class Report {
           d.recoveredAfter() < 0 ? "never" : String.valueOf(d.recoveredAfter()),
           ratio(d.latencyBefore()), ratio(d.latencyFirstAfter()), ratio(d.latencyEnd())));
     }
+  }
 
+  private void streamSection(StringBuilder md) {
     md.append("\n### The learning stream\n\n");
     md.append("Stock runs a stream query only around the change, at the end and once in "
         + Evaluation.STOCK_EVERY + " otherwise; the seconds are over the queries it ran.\n\n");
@@ -173,7 +183,6 @@ public final class Report {
           list.stream().filter(r -> r.pluginPlan().equals("learned")).count(), failures,
           list.stream().filter(r -> r.mismatch() != null).count()));
     }
-    return md.toString();
   }
 
   private static void summaryTable(StringBuilder md, List<SystemSummary> summaries) {
