@@ -8,16 +8,13 @@ import dev.learnedcost.examples.vector.VectorPlanReport;
 import dev.learnedcost.examples.tpcds.TpcdsQueries;
 import dev.learnedcost.examples.report.ConsoleReport;
 import dev.learnedcost.examples.run.Engine;
-import dev.learnedcost.examples.report.HtmlReport;
-import dev.learnedcost.examples.report.JsonReport;
 import dev.learnedcost.examples.report.RoundResult;
-import dev.learnedcost.examples.report.RunSummary;
+import dev.learnedcost.examples.report.RunReport;
 import dev.learnedcost.examples.report.ScopeRounds;
 import dev.learnedcost.examples.internal.WorkloadRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -275,48 +272,9 @@ public final class Demo implements Callable<Integer> {
         ConsoleReport.printRound(out, round, rounds, engines, runs);
       }
     }
-    if (engines.contains(Engine.LEARNED) && !results.isEmpty()) {
-      ConsoleReport.printPlanDiffs(out, results.get(results.size() - 1));
-    }
-    String learning = "";
-    if (runtime != null) {
-      StringWriter text = new StringWriter();
-      try (PrintWriter w = new PrintWriter(text)) {
-        ConsoleReport.printLearning(w, runtime.scopeStats(), runtime.stats());
-        ConsoleReport.printScopeRounds(w, scopeRounds);
-      }
-      learning = text.toString().strip();
-      out.println();
-      out.println(learning);
-    }
-    int saveFailures = 0;
-    if (runtime != null && modelPath != null) {
-      try {
-        runtime.save();
-        out.println("Model saved to " + modelPath);
-      } catch (IOException | RuntimeException e) {
-        err.println("ERROR: cannot save the model to " + modelPath + ": " + e.getMessage());
-        saveFailures++;
-      }
-    }
-    for (String f : loadFailures) {
-      out.println("UNREADABLE query file: " + f);
-    }
-    RunSummary summary = RunSummary.of(results, loadFailures.size() + saveFailures);
-    ConsoleReport.printSummary(out, summary, engines);
-    if (jsonPath != null) {
-      JsonReport.write(jsonPath, results, summary, loadFailures,
-          runtime == null ? List.of() : runtime.scopeStats(), scopeRounds);
-      out.println("JSON written to " + jsonPath);
-    }
-    if (reportDir != null) {
-      Path file = HtmlReport.write(reportDir, new HtmlReport.Content(
-          "demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs()),
-          engines, results, summary, loadFailures, learning));
-      out.println("Report written to " + file);
-    }
-    out.flush();
-    return summary.failed() ? 1 : 0;
+    return RunReport.finish(out, err, engines, results, scopeRounds, runtime, loadFailures,
+        new RunReport.Outputs(modelPath, jsonPath, reportDir,
+            "demo " + String.join(" ", spec.commandLine().getParseResult().originalArgs())));
   }
 
   /** Prints recall and latency per plan for the vector data set; 1 if an exact plan is wrong. */
@@ -344,11 +302,7 @@ public final class Demo implements Callable<Integer> {
       }
     }
     if (runtime != null) {
-      try {
-        runtime.awaitIdle(java.time.Duration.ofSeconds(60));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      RunReport.awaitLearner(runtime);
       out.printf(Locale.ROOT, "%nVector scopes of the learned model%n");
       for (OperatorScope s : List.of(OperatorScope.HnswScan, OperatorScope.IvfFlatScan,
           OperatorScope.VectorDistance, OperatorScope.Rerank)) {
