@@ -15,7 +15,6 @@ import dev.learnedcost.examples.internal.WorkloadRunner;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -426,33 +425,14 @@ public final class Demo implements Callable<Integer> {
    * counted and skipped.
    */
   private List<Query> userQueries(List<String> loadFailures) {
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> stream = Files.newDirectoryStream(queriesDir, "*.sql")) {
-      for (Path f : stream) {
-        if (!Files.isDirectory(f)) {
-          files.add(f);
-        }
-      }
-    } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "--queries directory "
-          + queriesDir.toAbsolutePath() + " cannot be listed: " + e);
-    }
-    if (files.isEmpty()) {
-      throw new ParameterException(spec.commandLine(), "--queries directory "
-          + queriesDir.toAbsolutePath() + " holds no *.sql file");
-    }
-    files.sort(null);
-    List<Query> queries = new ArrayList<>();
-    for (Path f : files) {
-      try {
-        queries.add(QueryCatalog.fromFile(f));
-      } catch (IOException | IllegalArgumentException e) {
-        String message = f.toAbsolutePath() + ": " + e.getMessage();
+    try {
+      return QueryCatalog.fromDirectory(queriesDir, message -> {
         err.println("ERROR: skipping query file " + message);
         loadFailures.add(message);
-      }
+      });
+    } catch (IOException | IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--queries: " + e.getMessage());
     }
-    return queries;
   }
 
   private DemoDatabase openDatabase(Dataset d) throws IOException, SQLException {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * The built-in queries of each data set, loaded from the class path, and user queries loaded
@@ -97,6 +98,38 @@ public final class QueryCatalog {
    *     message names the file)
    */
   public static List<Query> fromDirectory(Path directory) throws IOException {
+    List<Query> queries = new ArrayList<>();
+    for (Path file : sqlFiles(directory)) {
+      queries.add(fromFile(file));
+    }
+    return List.copyOf(queries);
+  }
+
+  /**
+   * Loads every {@code *.sql} file directly in {@code directory}, sorted by file name, as
+   * {@link #fromDirectory(Path)} does, but skips a file that cannot be read or holds no single
+   * statement: {@code unreadable} gets its absolute path and the reason ({@code "PATH: why"}).
+   *
+   * @throws IllegalArgumentException if {@code directory} is not a directory or holds no
+   *     {@code *.sql} file
+   * @throws IOException if the directory cannot be listed
+   */
+  public static List<Query> fromDirectory(Path directory, Consumer<String> unreadable)
+      throws IOException {
+    Objects.requireNonNull(unreadable, "unreadable");
+    List<Query> queries = new ArrayList<>();
+    for (Path file : sqlFiles(directory)) {
+      try {
+        queries.add(fromFile(file));
+      } catch (IOException | IllegalArgumentException e) {
+        unreadable.accept(file.toAbsolutePath() + ": " + e.getMessage());
+      }
+    }
+    return List.copyOf(queries);
+  }
+
+  /** The {@code *.sql} files directly in {@code directory}, sorted by name; at least one. */
+  private static List<Path> sqlFiles(Path directory) throws IOException {
     Objects.requireNonNull(directory, "directory");
     if (!Files.isDirectory(directory)) {
       throw new IllegalArgumentException("query directory must be an existing directory, got "
@@ -115,11 +148,7 @@ public final class QueryCatalog {
           + " holds no *.sql file");
     }
     files.sort(Comparator.comparing(p -> p.getFileName().toString()));
-    List<Query> queries = new ArrayList<>();
-    for (Path file : files) {
-      queries.add(fromFile(file));
-    }
-    return List.copyOf(queries);
+    return files;
   }
 
   /**

@@ -118,6 +118,26 @@ class QueryCatalogTest {
   }
 
   @Test
+  void fromDirectory_withConsumer_skipsBadFilesAndReportsEachWithItsPath() throws IOException {
+    Files.writeString(dir.resolve("good.sql"), "SELECT 1");
+    Path empty = Files.writeString(dir.resolve("empty.sql"), "-- nothing");
+    Path two = Files.writeString(dir.resolve("two.sql"), "SELECT 1;\nSELECT 2");
+    List<String> reported = new java.util.ArrayList<>();
+    List<Query> queries = QueryCatalog.fromDirectory(dir, reported::add);
+    assertEquals(List.of("good"), queries.stream().map(Query::name).toList());
+    assertEquals(2, reported.size(), reported.toString());
+    assertTrue(reported.get(0).startsWith(empty.toAbsolutePath() + ": query empty from "),
+        reported.get(0));
+    assertTrue(reported.get(1).startsWith(two.toAbsolutePath() + ": query two from "),
+        reported.get(1));
+    Path none = Files.createDirectory(dir.resolve("none"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> QueryCatalog.fromDirectory(none, reported::add));
+    assertEquals("query directory " + none.toAbsolutePath() + " holds no *.sql file",
+        e.getMessage());
+  }
+
+  @Test
   void fromDirectory_twoStatements_throwsNamingFileAndLine() throws IOException {
     Path two = Files.writeString(dir.resolve("two.sql"), "SELECT 1;\nSELECT 2");
     IllegalArgumentException e =

@@ -3,9 +3,6 @@ package dev.learnedcost.calcite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.learnedcost.calcite.internal.ScopeResolver;
-import dev.learnedcost.calcite.internal.ScopeResolver.Decision;
-import dev.learnedcost.calcite.internal.ScopeResolver.Rule;
-import dev.learnedcost.calcite.internal.ScopeResolver.Source;
 import dev.learnedcost.calcite.standin.acme.AcmeScopeMapping;
 import dev.learnedcost.calcite.standin.acme.AcmeVectorScan;
 import dev.learnedcost.calcite.standin.drill.FilterPrel;
@@ -84,8 +81,8 @@ class ScopeResolverTest {
             && !Modifier.isAbstract(c.getModifiers())) {
           concrete.add(className);
           @SuppressWarnings("unchecked")
-          Decision d = resolver.decision((Class<? extends RelNode>) c);
-          if (d.source() != Source.CORE_TABLE) {
+          ScopeResolver.Decision d = resolver.decision((Class<? extends RelNode>) c);
+          if (d.source() != ScopeResolver.Source.CORE_TABLE) {
             missing.add(className + " -> " + d);
           }
         }
@@ -168,40 +165,40 @@ class ScopeResolverTest {
     expected.put(BatchPhysicalHashJoin.class, OperatorScope.HashJoin);
     expected.put(BatchPhysicalSortMergeJoin.class, OperatorScope.MergeJoin);
     expected.put(BatchPhysicalNestedLoopJoin.class, OperatorScope.NestedLoopJoin);
-    expected.put(BatchPhysicalHashAggregate.class, Rule.BY_GROUP_KEYS);
+    expected.put(BatchPhysicalHashAggregate.class, ScopeResolver.Rule.BY_GROUP_KEYS);
     expected.put(BatchPhysicalSortLimit.class, OperatorScope.Sort);
     expected.put(BatchPhysicalLimit.class, OperatorScope.Limit);
     expected.put(BatchPhysicalTableSourceScan.class, OperatorScope.SeqScan);
-    expected.put(BatchPhysicalCalc.class, Rule.BY_CONDITION);
-    expected.put(BatchPhysicalExchange.class, Rule.NONE);
+    expected.put(BatchPhysicalCalc.class, ScopeResolver.Rule.BY_CONDITION);
+    expected.put(BatchPhysicalExchange.class, ScopeResolver.Rule.NONE);
     // Drill
     expected.put(HashJoinPrel.class, OperatorScope.HashJoin);
     expected.put(MergeJoinPrel.class, OperatorScope.MergeJoin);
     expected.put(NestedLoopJoinPrel.class, OperatorScope.NestedLoopJoin);
-    expected.put(HashAggPrel.class, Rule.BY_GROUP_KEYS);
-    expected.put(StreamAggPrel.class, Rule.BY_GROUP_KEYS);
+    expected.put(HashAggPrel.class, ScopeResolver.Rule.BY_GROUP_KEYS);
+    expected.put(StreamAggPrel.class, ScopeResolver.Rule.BY_GROUP_KEYS);
     expected.put(ScanPrel.class, OperatorScope.SeqScan);
     expected.put(FilterPrel.class, OperatorScope.Filter);
     expected.put(ProjectPrel.class, OperatorScope.Project);
     expected.put(TopNPrel.class, OperatorScope.Sort);
     expected.put(LimitPrel.class, OperatorScope.Limit);
-    expected.put(SortPrel.class, Rule.BY_COLLATION);
+    expected.put(SortPrel.class, ScopeResolver.Rule.BY_COLLATION);
     // Ignite
     expected.put(IgniteHashJoin.class, OperatorScope.HashJoin);
     expected.put(IgniteMergeJoin.class, OperatorScope.MergeJoin);
     expected.put(IgniteNestedLoopJoin.class, OperatorScope.NestedLoopJoin);
     expected.put(IgniteIndexScan.class, OperatorScope.IndexScan);
     expected.put(IgniteTableScan.class, OperatorScope.SeqScan);
-    expected.put(IgniteColocatedHashAggregate.class, Rule.BY_GROUP_KEYS);
-    expected.put(IgniteSort.class, Rule.BY_COLLATION);
+    expected.put(IgniteColocatedHashAggregate.class, ScopeResolver.Rule.BY_GROUP_KEYS);
+    expected.put(IgniteSort.class, ScopeResolver.Rule.BY_COLLATION);
     expected.put(IgniteLimit.class, OperatorScope.Limit);
     expected.put(IgniteTableSpool.class, OperatorScope.Materialize);
 
     Map<String, String> wrong = new LinkedHashMap<>();
     expected.forEach((c, want) -> {
-      Decision d = resolver.decision(c);
-      Object got = d.rule() == Rule.FIXED ? d.scope() : d.rule();
-      if (!want.equals(got) || d.source() != Source.NAME_PATTERN) {
+      ScopeResolver.Decision d = resolver.decision(c);
+      Object got = d.rule() == ScopeResolver.Rule.FIXED ? d.scope() : d.rule();
+      if (!want.equals(got) || d.source() != ScopeResolver.Source.NAME_PATTERN) {
         wrong.put(c.getSimpleName(), "expected " + want + ", got " + d);
       }
     });
@@ -285,6 +282,6 @@ class ScopeResolverTest {
 
     assertThat(resolver.resolve(scan)).isEqualTo(OperatorScope.SeqScan);
     assertThat(resolver.decision(org.apache.calcite.plan.volcano.RelSubset.class).rule())
-        .isEqualTo(Rule.NONE);
+        .isEqualTo(ScopeResolver.Rule.NONE);
   }
 }
