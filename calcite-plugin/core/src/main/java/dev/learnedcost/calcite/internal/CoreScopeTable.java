@@ -1,8 +1,5 @@
 package dev.learnedcost.calcite.internal;
 
-import dev.learnedcost.calcite.internal.ScopeResolver.Decision;
-import dev.learnedcost.calcite.internal.ScopeResolver.Rule;
-import dev.learnedcost.calcite.internal.ScopeResolver.Source;
 import dev.learnedcost.engine.OperatorScope;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,7 +12,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Not part of the API; the module README renders this table.
  */
 public final class CoreScopeTable {
-  private static final Map<String, Decision> TABLE = new HashMap<>();
+  private static final Map<String, ScopeResolver.Decision> TABLE = new HashMap<>();
 
   private static final String E = "org.apache.calcite.adapter.enumerable.";
   private static final String J = "org.apache.calcite.adapter.jdbc.";
@@ -36,10 +33,11 @@ public final class CoreScopeTable {
         E + "EnumerableBatchNestedLoopJoin", E + "EnumerableCorrelate",
         E + "EnumerableConditionalCorrelate", B + "BindableJoin", JR + "JdbcJoin",
         L + "LogicalCorrelate", L + "LogicalConditionalCorrelate");
-    rule(Rule.BY_JOIN_CONDITION, L + "LogicalJoin", L + "LogicalAsofJoin");
+    rule(ScopeResolver.Rule.BY_JOIN_CONDITION, L + "LogicalJoin", L + "LogicalAsofJoin");
     // Aggregation.
-    rule(Rule.BY_GROUP_KEYS, E + "EnumerableAggregate", E + "EnumerableSortedAggregate",
-        JR + "JdbcAggregate", B + "BindableAggregate", L + "LogicalAggregate");
+    rule(ScopeResolver.Rule.BY_GROUP_KEYS, E + "EnumerableAggregate",
+        E + "EnumerableSortedAggregate", JR + "JdbcAggregate", B + "BindableAggregate",
+        L + "LogicalAggregate");
     scope(OperatorScope.Aggregate, E + "EnumerableWindow", B + "BindableWindow",
         L + "LogicalWindow");
     // Row-wise transforms.
@@ -49,12 +47,12 @@ public final class CoreScopeTable {
         // JdbcCalc keeps its program private in 1.42; it is created only by JdbcCalcRule from a
         // Calc that carries a condition or computed expressions, and is costed as a filter.
         JR + "JdbcCalc");
-    rule(Rule.BY_CONDITION, E + "EnumerableCalc", L + "LogicalCalc");
+    rule(ScopeResolver.Rule.BY_CONDITION, E + "EnumerableCalc", L + "LogicalCalc");
     scope(OperatorScope.Project, E + "EnumerableProject", JR + "JdbcProject",
         B + "BindableProject", L + "LogicalProject", E + "EnumerableUncollect",
         "org.apache.calcite.rel.core.Uncollect");
     // Order.
-    rule(Rule.BY_COLLATION, E + "EnumerableSort", JR + "JdbcSort", B + "BindableSort",
+    rule(ScopeResolver.Rule.BY_COLLATION, E + "EnumerableSort", JR + "JdbcSort", B + "BindableSort",
         L + "LogicalSort");
     scope(OperatorScope.Sort, E + "EnumerableLimitSort", L + "LogicalSortExchange");
     scope(OperatorScope.Limit, E + "EnumerableLimit");
@@ -72,7 +70,7 @@ public final class CoreScopeTable {
         L + "LogicalTableModify");
     // No scope: planner bookkeeping, converters between conventions, streaming and join-order
     // intermediates that never execute.
-    rule(Rule.NONE, "org.apache.calcite.plan.volcano.RelSubset",
+    rule(ScopeResolver.Rule.NONE, "org.apache.calcite.plan.volcano.RelSubset",
         "org.apache.calcite.plan.hep.HepRelVertex",
         "org.apache.calcite.plan.volcano.AbstractConverter",
         "org.apache.calcite.rel.convert.NoneConverter", E + "EnumerableBindable",
@@ -88,29 +86,29 @@ public final class CoreScopeTable {
 
   private static void scope(OperatorScope scope, String... classNames) {
     for (String n : classNames) {
-      put(n, Decision.fixed(scope, Source.CORE_TABLE));
+      put(n, ScopeResolver.Decision.fixed(scope, ScopeResolver.Source.CORE_TABLE));
     }
   }
 
-  private static void rule(Rule rule, String... classNames) {
+  private static void rule(ScopeResolver.Rule rule, String... classNames) {
     for (String n : classNames) {
-      put(n, Decision.of(rule, Source.CORE_TABLE));
+      put(n, ScopeResolver.Decision.of(rule, ScopeResolver.Source.CORE_TABLE));
     }
   }
 
-  private static void put(String name, Decision d) {
+  private static void put(String name, ScopeResolver.Decision d) {
     if (TABLE.put(name, d) != null) {
       throw new IllegalStateException("class listed twice: " + name);
     }
   }
 
   /** Returns the decision for a calcite-core class name, or null if it is not listed. */
-  public static @Nullable Decision lookup(String className) {
+  public static ScopeResolver.@Nullable Decision lookup(String className) {
     return TABLE.get(className);
   }
 
   /** Returns a copy of the table. */
-  public static Map<String, Decision> entries() {
+  public static Map<String, ScopeResolver.Decision> entries() {
     return Map.copyOf(TABLE);
   }
 }
