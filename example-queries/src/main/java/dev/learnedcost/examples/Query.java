@@ -55,4 +55,24 @@ public record Query(String name, String sql, String source, String h2Sql) {
   public boolean ordered() {
     return SqlText.of(sql).hasTopLevelOrderBy();
   }
+
+  /**
+   * Returns the items of the top-level {@code ORDER BY} as written, without {@code ASC},
+   * {@code DESC} and {@code NULLS FIRST|LAST} ({@code ["channel", "id"]} for
+   * {@code ORDER BY channel, id DESC LIMIT 100}); empty when the result is not ordered.
+   * {@link ResultComparator#compare(ResultTable, ResultTable, Query)} resolves them to result
+   * columns to tell rows tied under the {@code ORDER BY} apart from rows out of order.
+   */
+  public java.util.List<String> orderByItems() {
+    return java.util.List.copyOf(SqlText.of(sql).orderByItems());
+  }
+
+  /**
+   * Returns whether the statement cuts its result to a row count outside every subquery
+   * ({@code LIMIT} or {@code FETCH}): rows tied under the {@code ORDER BY} at the cut may then
+   * differ between engines.
+   */
+  public boolean limited() {
+    return SqlText.of(sql).hasTopLevelLimit();
+  }
 }

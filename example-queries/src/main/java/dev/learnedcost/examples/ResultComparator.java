@@ -17,7 +17,10 @@ import java.util.Objects;
  * <ul>
  *   <li>Order: an ordered comparison (the query has a top-level {@code ORDER BY}, see
  *       {@link Query#ordered()}) compares row {@code i} with row {@code i}; an unordered one
- *       compares the results as multisets of rows.</li>
+ *       compares the results as multisets of rows. Given the query
+ *       ({@link #compare(ResultTable, ResultTable, Query)}), rows tied under its {@code ORDER BY}
+ *       may come in any order among themselves, and those tied at a {@code LIMIT} cut may
+ *       differ outside the {@code ORDER BY} columns.</li>
  *   <li>Numbers compare by value: {@code BigDecimal 24.90} equals {@code 24.9}, {@code Long 15}
  *       equals {@code Integer 15}.</li>
  *   <li>Approximate columns: where either side's column is {@code FLOAT}, {@code REAL} or
@@ -77,6 +80,80 @@ public final class ResultComparator {
    * @return equal, or the first difference with row, column and both values
    */
   public ResultComparison compare(ResultTable expected, ResultTable actual, boolean ordered) {
+    return compare(expected, actual, ordered, null, false);
+  }
+
+  /**
+   * Compares {@code actual} with {@code expected}, both results of {@code query}: as multisets
+   * when the query is not {@link Query#ordered() ordered}; otherwise row by row, except for rows
+   * tied under its {@code ORDER BY}.
+   *
+   * <p>Ties: rows equal in every column the {@code ORDER BY} names may come in any order among
+   * themselves (SQL leaves their order open), so each run of consecutive tied rows is compared
+   * as a multiset, while the {@code ORDER BY} columns are compared row by row. When the query
+   * also cuts its result ({@link Query#limited()}) and both results have the same length, the
+   * last run of tied rows need agree only in the {@code ORDER BY} columns: which of the rows
+   * tied at the cut are kept is open too. An item of the {@code ORDER BY} names a column when
+   * it is a 1-based position or a (qualified, quoted or not) name equal, ignoring case, to
+   * exactly one column label of {@code expected}; when any item names none (an expression, a
+   * column left out of the select list), rows are compared strictly by position.
+   *
+   * @return equal, or the first difference with row, column and both values
+   */
+  public ResultComparison compare(ResultTable expected, ResultTable actual, Query query) {
+    Objects.requireNonNull(query, "query");
+    if (!query.ordered()) {
+      return compare(expected, actual, false);
+    }
+    int[] keys = orderColumns(query.orderByItems(), Objects.requireNonNull(expected,
+        "expected").columnNames());
+    return compare(expected, actual, true, keys, query.limited());
+  }
+
+  private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+      "(?:(?:[A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\")\\s*\\.\\s*)*"
+          + "([A-Za-z_][A-Za-z0-9_$]*|\"[^\"]+\")");
+
+  /** Returns the result columns the items name, or null when one of them names none. */
+  static int[] orderColumns(List<String> items, List<String> labels) {
+    if (items.isEmpty()) {
+      return null;
+    }
+    int[] keys = new int[items.size()];
+    for (int k = 0; k < keys.length; k++) {
+      String item = items.get(k);
+      if (item.chars().allMatch(Character::isDigit) && item.length() <= 4) {
+        int position = Integer.parseInt(item);
+        if (position < 1 || position > labels.size()) {
+          return null;
+        }
+        keys[k] = position - 1;
+        continue;
+      }
+      java.util.regex.Matcher m = NAME.matcher(item);
+      if (!m.matches()) {
+        return null;
+      }
+      String name = m.group(1).replace("\"", "");
+      int found = -1;
+      for (int c = 0; c < labels.size(); c++) {
+        if (labels.get(c).equalsIgnoreCase(name)) {
+          if (found >= 0) {
+            return null;
+          }
+          found = c;
+        }
+      }
+      if (found < 0) {
+        return null;
+      }
+      keys[k] = found;
+    }
+    return keys;
+  }
+
+  private ResultComparison compare(ResultTable expected, ResultTable actual, boolean ordered,
+      int[] orderKeys, boolean limited) {
     Objects.requireNonNull(expected, "expected");
     Objects.requireNonNull(actual, "actual");
     if (expected.columnCount() != actual.columnCount()) {
@@ -97,9 +174,52 @@ public final class ResultComparator {
       fixedChar[c] = e.isFixedChar() || a.isFixedChar();
     }
     Rows rows = new Rows(approximate, fixedChar, relativeTolerance);
-    return ordered
+    if (!ordered) {
+      return compareUnordered(expected, expected.rows(), actual.rows(), rows);
+    }
+    return orderKeys == null
         ? compareOrdered(expected, actual, rows)
-        : compareUnordered(expected, actual, rows);
+        : compareTies(expected, actual, rows, orderKeys, limited);
+  }
+
+  private static ResultComparison compareTies(ResultTable expected, ResultTable actual,
+      Rows rows, int[] keys, boolean limited) {
+    List<List<Object>> e = expected.rows();
+    List<List<Object>> a = actual.rows();
+    int common = Math.min(e.size(), a.size());
+    for (int r = 0; r < common; r++) {
+      int c = rows.firstDifference(e.get(r), a.get(r), keys);
+      if (c >= 0) {
+        return valueDifference(expected, r, c, e.get(r), a.get(r), "row " + r
+            + " (an ORDER BY column)");
+      }
+    }
+    boolean openCut = limited && e.size() == a.size();
+    int start = 0;
+    while (start < common) {
+      int end = start + 1;
+      while (end < common && rows.firstDifference(e.get(start), e.get(end), keys) < 0) {
+        end++;
+      }
+      if (end - start == 1 && !(openCut && end == common)) {
+        int c = rows.firstDifference(e.get(start), a.get(start));
+        if (c >= 0) {
+          return valueDifference(expected, start, c, e.get(start), a.get(start), "row " + start);
+        }
+      } else if (!(openCut && end == common)) {
+        ResultComparison group = compareUnordered(expected, e.subList(start, end),
+            a.subList(start, end), rows);
+        if (!group.equal()) {
+          return ResultComparison.different("rows " + start + " to " + (end - 1) + ", tied under"
+              + " the ORDER BY: " + group.description(), group.firstDifference().orElseThrow());
+        }
+      }
+      start = end;
+    }
+    ResultComparison size = sizeDifference(expected, actual, common);
+    return size.equal()
+        ? ResultComparison.equal(size.description() + ", rows tied under the ORDER BY unordered")
+        : size;
   }
 
   private static ResultComparison compareOrdered(ResultTable expected, ResultTable actual,
@@ -116,10 +236,10 @@ public final class ResultComparator {
     return sizeDifference(expected, actual, common);
   }
 
-  private static ResultComparison compareUnordered(ResultTable expected, ResultTable actual,
-      Rows rows) {
-    List<List<Object>> e = new ArrayList<>(expected.rows());
-    List<List<Object>> a = new ArrayList<>(actual.rows());
+  private static ResultComparison compareUnordered(ResultTable expected,
+      List<List<Object>> expectedRows, List<List<Object>> actualRows, Rows rows) {
+    List<List<Object>> e = new ArrayList<>(expectedRows);
+    List<List<Object>> a = new ArrayList<>(actualRows);
     e.sort(rows);
     a.sort(rows);
     List<Integer> missing = new ArrayList<>();
@@ -152,10 +272,10 @@ public final class ResultComparator {
       extra.add(j++);
     }
     if (missing.isEmpty() && extra.isEmpty()) {
-      return ResultComparison.equal("equal: " + expected.rowCount() + " rows, "
+      return ResultComparison.equal("equal: " + e.size() + " rows, "
           + expected.columnCount() + " columns, unordered");
     }
-    String counts = "expected " + expected.rowCount() + " rows, actual " + actual.rowCount()
+    String counts = "expected " + e.size() + " rows, actual " + a.size()
         + "; " + missing.size() + " expected row(s) without an equal actual row, "
         + extra.size() + " actual row(s) without an equal expected row";
     if (missing.size() == extra.size()) {
@@ -283,6 +403,16 @@ public final class ResultComparator {
     /** Returns the first column whose values differ, or -1 if the rows are equal. */
     int firstDifference(List<Object> e, List<Object> a) {
       for (int c = 0; c < approximate.length; c++) {
+        if (!Values.equal(e.get(c), a.get(c), approximate[c], fixedChar[c], tolerance)) {
+          return c;
+        }
+      }
+      return -1;
+    }
+
+    /** Returns the first of {@code columns} whose values differ, or -1 if none does. */
+    int firstDifference(List<Object> e, List<Object> a, int[] columns) {
+      for (int c : columns) {
         if (!Values.equal(e.get(c), a.get(c), approximate[c], fixedChar[c], tolerance)) {
           return c;
         }

@@ -324,6 +324,90 @@ class ResultComparatorTest {
     }
   }
 
+
+  /** Template 77's shape: (channel, id, sales), ordered by channel and id. */
+  private static ResultTable channels(List<List<Object>> rows) {
+    return new ResultTable(List.of(column("CHANNEL", JDBCType.VARCHAR),
+        column("ID", JDBCType.INTEGER), decimal("SALES", 2)), rows);
+  }
+
+  private static final List<List<Object>> CHANNEL_ROWS = List.of(
+      Arrays.asList("catalog", 1, new BigDecimal("5.00")),
+      Arrays.asList("catalog", null, new BigDecimal("7.00")),
+      Arrays.asList("catalog", null, new BigDecimal("12.00")),
+      Arrays.asList("store", 3, new BigDecimal("2.00")));
+
+  private static Query query(String sql) {
+    return new Query("q77", sql, "test");
+  }
+
+  private static List<List<Object>> swap(List<List<Object>> rows, int i, int j) {
+    List<List<Object>> copy = new ArrayList<>(rows);
+    Collections.swap(copy, i, j);
+    return copy;
+  }
+
+  @Test
+  void compareQuery_rowsTiedUnderOrderBySwapped_equal() {
+    ResultTable tiesSwapped = channels(swap(CHANNEL_ROWS, 1, 2));
+    ResultComparison c = COMPARATOR.compare(channels(CHANNEL_ROWS), tiesSwapped,
+        query("SELECT channel, id, sales FROM x ORDER BY channel, id"));
+
+    assertTrue(c.equal(), c::description);
+    assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), tiesSwapped, true).equal(),
+        "without the query, order is strict");
+    assertTrue(COMPARATOR.compare(channels(CHANNEL_ROWS), tiesSwapped,
+        query("SELECT channel, id, sales FROM x ORDER BY 1 DESC, x.\"ID\"")).equal(),
+        "positions and qualified, quoted names resolve too");
+  }
+
+  @Test
+  void compareQuery_rowsNotTiedSwapped_reportsTheOrderByColumn() {
+    ResultComparison c = COMPARATOR.compare(channels(CHANNEL_ROWS),
+        channels(swap(CHANNEL_ROWS, 0, 1)),
+        query("SELECT channel, id, sales FROM x ORDER BY channel, id"));
+
+    assertFalse(c.equal());
+    assertEquals(0, c.firstDifference().orElseThrow().row());
+    assertEquals("ID", c.firstDifference().orElseThrow().columnName());
+  }
+
+  @Test
+  void compareQuery_tiedRowWithOtherValue_reportsTheTiedRows() {
+    List<List<Object>> changed = with(CHANNEL_ROWS, 2, 2, new BigDecimal("12.01"));
+    ResultComparison c = COMPARATOR.compare(channels(CHANNEL_ROWS), channels(changed),
+        query("SELECT channel, id, sales FROM x ORDER BY channel, id"));
+
+    assertFalse(c.equal());
+    assertTrue(c.description().startsWith("rows 1 to 2, tied under the ORDER BY"),
+        c::description);
+  }
+
+  @Test
+  void compareQuery_orderByAnExpression_strictOrder() {
+    ResultComparison c = COMPARATOR.compare(channels(CHANNEL_ROWS),
+        channels(swap(CHANNEL_ROWS, 1, 2)),
+        query("SELECT channel, id, sales FROM x ORDER BY channel, coalesce(id, 0)"));
+
+    assertFalse(c.equal(), "an item naming no column leaves ties unknown");
+  }
+
+  @Test
+  void compareQuery_limitCutsTiedRows_lastTiesNeedAgreeOnlyInOrderByColumns() {
+    List<List<Object>> otherAtCut = with(CHANNEL_ROWS, 3, 2, new BigDecimal("9.00"));
+    String sql = "SELECT channel, id, sales FROM x ORDER BY channel, id";
+
+    assertTrue(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut),
+        query(sql + " LIMIT 4")).equal());
+    assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut),
+        query(sql)).equal(), "without a cut, the last row is checked");
+    assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut.subList(0, 3)),
+        query(sql + " LIMIT 4")).equal(), "a shorter result is still a difference");
+    assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS),
+        channels(with(CHANNEL_ROWS, 0, 2, new BigDecimal("9.00"))), query(sql + " LIMIT 4"))
+        .equal(), "rows before the cut are checked");
+  }
+
   @Test
   void resultTable_rowOfWrongWidth_throws() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -1,5 +1,7 @@
 package dev.learnedcost.examples.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -13,6 +15,10 @@ public final class SqlText {
   private final String sql;
   private final boolean blank;
   private final boolean topLevelOrderBy;
+  /** Offset just after the top-level {@code ORDER BY}, or -1. */
+  private final int orderByEnd;
+  /** Whether a {@code LIMIT} or {@code FETCH} appears outside every parenthesis. */
+  private final boolean topLevelLimit;
   /** Offset of the first top-level ';', or -1. */
   private final int firstSemicolon;
   /** Whether anything significant follows the first top-level ';'. */
@@ -22,6 +28,8 @@ public final class SqlText {
     this.sql = sql;
     boolean sawSignificant = false;
     boolean orderBy = false;
+    int afterOrderBy = -1;
+    boolean limit = false;
     int semicolon = -1;
     boolean afterSemicolon = false;
     int depth = 0;
@@ -61,8 +69,13 @@ public final class SqlText {
           i++;
         }
         String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
-        if (depth == 0 && word.equals("BY") && "ORDER".equals(previousWord)) {
-          orderBy = true;
+        if (depth == 0 && semicolon < 0) {
+          if (word.equals("BY") && "ORDER".equals(previousWord)) {
+            orderBy = true;
+            afterOrderBy = i;
+          } else if (word.equals("LIMIT") || word.equals("FETCH")) {
+            limit = true;
+          }
         }
         previousWord = word;
         continue;
@@ -83,6 +96,8 @@ public final class SqlText {
     }
     this.blank = !sawSignificant;
     this.topLevelOrderBy = orderBy;
+    this.orderByEnd = afterOrderBy;
+    this.topLevelLimit = limit;
     this.firstSemicolon = semicolon;
     this.textAfterSemicolon = afterSemicolon;
   }
@@ -122,6 +137,104 @@ public final class SqlText {
    */
   public boolean hasTopLevelOrderBy() {
     return topLevelOrderBy;
+  }
+
+  /**
+   * Returns whether the statement limits its row count outside every parenthesis
+   * ({@code LIMIT n} or {@code FETCH FIRST n ROWS ONLY}).
+   */
+  public boolean hasTopLevelLimit() {
+    return topLevelLimit;
+  }
+
+  /**
+   * Returns the items of the top-level {@code ORDER BY}, each without its direction and null
+   * ordering ({@code ASC}, {@code DESC}, {@code NULLS FIRST}, {@code NULLS LAST}) and with
+   * comments removed and blanks collapsed: for {@code ORDER BY s.a DESC, 2, sum(x) NULLS LAST
+   * LIMIT 100}, {@code ["s.a", "2", "sum(x)"]}. Empty when there is no top-level {@code ORDER BY}.
+   * The list ends at a top-level {@code LIMIT}, {@code OFFSET}, {@code FETCH} or {@code ;}.
+   */
+  public List<String> orderByItems() {
+    List<String> items = new ArrayList<>();
+    if (orderByEnd < 0) {
+      return items;
+    }
+    StringBuilder item = new StringBuilder();
+    int depth = 0;
+    int n = sql.length();
+    int i = orderByEnd;
+    while (i < n) {
+      char c = sql.charAt(i);
+      if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
+        while (i < n && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
+          i++;
+        }
+        item.append(' ');
+        continue;
+      }
+      if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
+        int end = sql.indexOf("*/", i + 2);
+        i = end < 0 ? n : end + 2;
+        item.append(' ');
+        continue;
+      }
+      if (c == '\'' || c == '"') {
+        int end = skipQuoted(sql, i, c);
+        item.append(sql, i, end);
+        i = end;
+        continue;
+      }
+      if (Character.isLetter(c) || c == '_') {
+        int start = i;
+        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
+            || sql.charAt(i) == '$')) {
+          i++;
+        }
+        String word = sql.substring(start, i);
+        String upper = word.toUpperCase(Locale.ROOT);
+        if (depth == 0 && (upper.equals("LIMIT") || upper.equals("OFFSET")
+            || upper.equals("FETCH"))) {
+          break;
+        }
+        item.append(word);
+        continue;
+      }
+      if (depth == 0 && (c == ',' || c == ';')) {
+        addItem(items, item);
+        item.setLength(0);
+        if (c == ';') {
+          return items;
+        }
+        i++;
+        continue;
+      }
+      if (c == '(') {
+        depth++;
+      } else if (c == ')') {
+        depth = Math.max(0, depth - 1);
+      }
+      item.append(Character.isWhitespace(c) ? ' ' : c);
+      i++;
+    }
+    addItem(items, item);
+    return items;
+  }
+
+  private static void addItem(List<String> items, CharSequence raw) {
+    String[] words = raw.toString().strip().split("\\s+");
+    int end = words.length;
+    if (end >= 2 && words[end - 2].equalsIgnoreCase("NULLS")
+        && (words[end - 1].equalsIgnoreCase("FIRST") || words[end - 1].equalsIgnoreCase("LAST"))) {
+      end -= 2;
+    }
+    if (end >= 2 && (words[end - 1].equalsIgnoreCase("ASC")
+        || words[end - 1].equalsIgnoreCase("DESC"))) {
+      end--;
+    }
+    String text = String.join(" ", java.util.Arrays.asList(words).subList(0, end)).strip();
+    if (!text.isEmpty()) {
+      items.add(text);
+    }
   }
 
   /** Returns whether the text holds more than one statement (text after a top-level ';'). */

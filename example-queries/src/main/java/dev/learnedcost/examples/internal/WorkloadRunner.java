@@ -211,7 +211,7 @@ public final class WorkloadRunner implements AutoCloseable {
       }
     }
     return new RoundResult.Row(dataset, q.name(), runs, planChanged, diff,
-        check.compare(runs, q.ordered()), problems);
+        check.compare(runs, q), problems);
   }
 
   /** The median run by wall time, with the median preparation time; the first failure if any. */

@@ -2,8 +2,10 @@ package dev.learnedcost.examples.report;
 
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.run.QueryRun;
+import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultComparison;
+import dev.learnedcost.examples.ResultTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,11 +48,13 @@ public final class CrossEngineCheck {
    * Compares the successful runs of one query.
    *
    * @param runs one run per engine that executed the query
-   * @param ordered whether row order is part of the answer
+   * @param query the query they ran: whether row order is part of the answer, and which rows
+   *     tie under its {@code ORDER BY} (see {@link ResultComparator#compare(ResultTable,
+   *     ResultTable, Query)})
    * @return the mismatches, empty if every result equals the reference or fewer than two
    *     engines returned one
    */
-  public List<Mismatch> compare(Map<Engine, QueryRun> runs, boolean ordered) {
+  public List<Mismatch> compare(Map<Engine, QueryRun> runs, Query query) {
     Engine reference = null;
     List<Mismatch> out = new ArrayList<>();
     for (Engine e : Engine.values()) {
@@ -62,7 +66,7 @@ public final class CrossEngineCheck {
         reference = e;
         continue;
       }
-      ResultComparison c = comparator.compare(runs.get(reference).result(), run.result(), ordered);
+      ResultComparison c = comparator.compare(runs.get(reference).result(), run.result(), query);
       if (!c.equal()) {
         out.add(new Mismatch(reference, e, c.description()));
       }

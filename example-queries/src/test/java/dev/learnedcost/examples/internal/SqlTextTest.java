@@ -28,6 +28,28 @@ class SqlTextTest {
   }
 
   @Test
+  void orderByItems_topLevelItemsWithoutDirection() {
+    assertEquals(java.util.List.of("s.a", "2", "sum(x, y)", "\"Id\""),
+        SqlText.of("SELECT * FROM (SELECT a FROM t ORDER BY z) s ORDER BY s.a DESC, 2,\n"
+            + " sum(x, y) NULLS LAST, -- the total\n \"Id\" asc nulls first LIMIT 100")
+            .orderByItems());
+    assertEquals(java.util.List.of("channel", "id"),
+        SqlText.of("select channel, id from x order by channel\n , id\n fetch first 100 rows"
+            + " only;").orderByItems());
+    assertEquals(java.util.List.of(),
+        SqlText.of("SELECT ROW_NUMBER() OVER (ORDER BY a) FROM t").orderByItems());
+  }
+
+  @Test
+  void hasTopLevelLimit_onlyOutsideParentheses() {
+    assertTrue(SqlText.of("SELECT a FROM t ORDER BY a LIMIT 100").hasTopLevelLimit());
+    assertTrue(SqlText.of("SELECT a FROM t FETCH FIRST 5 ROWS ONLY").hasTopLevelLimit());
+    assertFalse(SqlText.of("SELECT a FROM (SELECT a FROM t LIMIT 5) s ORDER BY a")
+        .hasTopLevelLimit());
+    assertFalse(SqlText.of("SELECT 'LIMIT 5' FROM t -- LIMIT 5").hasTopLevelLimit());
+  }
+
+  @Test
   void isBlank_onlyWhitespaceAndComments() {
     assertTrue(SqlText.of(" \n-- a\n/* b\n c */ ").isBlank());
     assertFalse(SqlText.of("-- a\n1").isBlank());

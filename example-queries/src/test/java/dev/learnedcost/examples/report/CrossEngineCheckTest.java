@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.run.QueryRun;
+import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.ResultComparator;
 import dev.learnedcost.examples.ResultTable;
 import java.io.PrintWriter;
@@ -22,6 +23,10 @@ class CrossEngineCheckTest {
   private static final List<ResultTable.Column> COLUMNS = List.of(
       new ResultTable.Column("R_NAME", JDBCType.VARCHAR, 0),
       new ResultTable.Column("TOTAL", JDBCType.DECIMAL, 2));
+  private static final Query UNORDERED =
+      new Query("q", "SELECT r_name, total FROM t", "test");
+  private static final Query ORDERED =
+      new Query("q", "SELECT r_name, total FROM t ORDER BY r_name", "test");
   private static final ResultTable REFERENCE = table(
       List.of("AFRICA", new BigDecimal("10.50")), List.of("ASIA", new BigDecimal("7.25")));
 
@@ -48,7 +53,7 @@ class CrossEngineCheckTest {
         Engine.STOCK, ok(Engine.STOCK, REFERENCE, false),
         Engine.LEARNED, ok(Engine.LEARNED, planted, false));
 
-    List<CrossEngineCheck.Mismatch> mismatches = new CrossEngineCheck().compare(runs, false);
+    List<CrossEngineCheck.Mismatch> mismatches = new CrossEngineCheck().compare(runs, UNORDERED);
 
     assertEquals(1, mismatches.size(), mismatches::toString);
     CrossEngineCheck.Mismatch m = mismatches.get(0);
@@ -65,8 +70,8 @@ class CrossEngineCheckTest {
         Engine.STOCK, ok(Engine.STOCK, REFERENCE, false),
         Engine.LEARNED, ok(Engine.LEARNED, reversed, false));
 
-    assertTrue(new CrossEngineCheck().compare(runs, false).isEmpty());
-    List<CrossEngineCheck.Mismatch> ordered = new CrossEngineCheck().compare(runs, true);
+    assertTrue(new CrossEngineCheck().compare(runs, UNORDERED).isEmpty());
+    List<CrossEngineCheck.Mismatch> ordered = new CrossEngineCheck().compare(runs, ORDERED);
     assertEquals(1, ordered.size());
     assertEquals(Engine.STOCK, ordered.get(0).reference(), "without H2, stock is the reference");
   }
@@ -79,7 +84,7 @@ class CrossEngineCheckTest {
         Engine.STOCK, ok(Engine.STOCK, REFERENCE, false),
         Engine.LEARNED, ok(Engine.LEARNED, table(List.of("AFRICA", BigDecimal.ONE)), false));
 
-    List<CrossEngineCheck.Mismatch> mismatches = new CrossEngineCheck().compare(runs, false);
+    List<CrossEngineCheck.Mismatch> mismatches = new CrossEngineCheck().compare(runs, UNORDERED);
 
     assertEquals(1, mismatches.size());
     assertEquals(Engine.STOCK, mismatches.get(0).reference());
@@ -92,7 +97,7 @@ class CrossEngineCheckTest {
         Engine.H2, ok(Engine.H2, REFERENCE, false),
         Engine.LEARNED, ok(Engine.LEARNED, planted, false));
     RoundResult.Row row = new RoundResult.Row("tpch", "q", runs, Boolean.FALSE, null,
-        new CrossEngineCheck().compare(runs, false), List.of());
+        new CrossEngineCheck().compare(runs, UNORDERED), List.of());
     RoundResult round = new RoundResult(1, List.of(row));
 
     StringWriter text = new StringWriter();

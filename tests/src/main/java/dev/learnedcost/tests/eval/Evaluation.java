@@ -550,7 +550,7 @@ public final class Evaluation implements Callable<Integer> {
     if (!expected.ok() || !actual.ok()) {
       return null;
     }
-    ResultComparison c = comparator.compare(expected.result(), actual.result(), q.ordered());
+    ResultComparison c = comparator.compare(expected.result(), actual.result(), q);
     return c.equal() ? null : who + ": " + c.description();
   }
 
@@ -583,7 +583,7 @@ public final class Evaluation implements Callable<Integer> {
             }
             if (run.ok() && mismatch[i][si] == null && reference[i] != null
                 && systems[si] != EvalSystem.H2) {
-              ResultComparison c = comparator.compare(reference[i], run.result(), q.ordered());
+              ResultComparison c = comparator.compare(reference[i], run.result(), q);
               mismatch[i][si] = c.equal() ? null : c.description();
             }
           }

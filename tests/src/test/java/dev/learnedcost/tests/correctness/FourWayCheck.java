@@ -163,7 +163,7 @@ final class FourWayCheck {
       } else if (!run.ok()) {
         problems.add(m.label() + " " + run.status() + ": " + run.error());
       } else if (reference.ok()) {
-        ResultComparison c = comparator.compare(reference.result(), run.result(), query.ordered());
+        ResultComparison c = comparator.compare(reference.result(), run.result(), query);
         if (!c.equal()) {
           problems.add(m.label() + " differs from " + referenceMode.label() + ": "
               + c.description());

@@ -273,7 +273,7 @@ public final class FlinkEvaluation implements Callable<Integer> {
       }
       Map<Engine, QueryRun> ordered = new LinkedHashMap<>();
       ENGINES.forEach(e -> ordered.put(e, runs.get(e)));
-      check.compare(ordered, q.ordered()).forEach(m -> problems.add(m.toString()));
+      check.compare(ordered, q).forEach(m -> problems.add(m.toString()));
     }
     return new Row(t.query(), q, ms, problems, new double[planRepeats],
         new double[planRepeats]);

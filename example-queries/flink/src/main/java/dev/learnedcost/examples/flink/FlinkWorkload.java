@@ -188,7 +188,7 @@ final class FlinkWorkload implements AutoCloseable {
       }
     }
     return new RoundResult.Row(dataset, q.name(), runs, planChanged, diff,
-        check.compare(runs, q.ordered()), problems);
+        check.compare(runs, q), problems);
   }
 
   @Override
