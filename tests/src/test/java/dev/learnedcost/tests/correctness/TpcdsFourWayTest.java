@@ -31,11 +31,14 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * tables reference; see {@link TpcdsDataset}). Templates H2 cannot run (no {@code FULL OUTER
  * JOIN}) are compared in the three Calcite modes, stock being the reference.
  *
- * <p>{@code mvn verify} checks the templates of {@link #CI}, those measured fast enough for its
- * budget; it skips the template that runs on neither engine ({@link TpcdsQueries#NOT_RUNNABLE})
- * and every other runnable template, each with its measured reason ({@link #skipReason});
- * {@code -Dcorrectness.tpcdsAll=true} checks them all (the command and its time are in
- * tests/README.md). Each checked template prints its time, each failure its outcome.
+ * <p>{@code mvn verify} checks the templates of {@link #CI}: every runnable template except
+ * the few of {@link #SKIPPED} that stock Calcite cannot finish within the timeout (at most 10,
+ * each with its measured reason); the template that runs on neither engine
+ * ({@link TpcdsQueries#NOT_RUNNABLE}) is skipped too. Templates whose H2 run is measured to
+ * exceed the timeout ({@link #H2_TOO_SLOW}) are compared in the three Calcite modes there.
+ * {@code -Dcorrectness.tpcdsAll=true} checks every runnable template four ways (the command and
+ * its time are in tests/README.md). Each checked template prints how it was checked, its time
+ * and every mode's status, rows and milliseconds; each failure its outcome.
  */
 @ExtendWith(CorrectnessFixture.Resolver.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,75 +53,54 @@ class TpcdsFourWayTest {
   private static final java.util.Set<Integer> ONLY =
       templates(System.getProperty("correctness.tpcdsTemplates", ""));
 
+  /** The reason of every template in {@link #H2_TOO_SLOW}. */
+  private static final String H2_OVER_TIMEOUT = "H2 (the reference) did not finish its instance"
+      + " within the 60 s timeout in the measurement, while the three Calcite modes did";
+
   /**
-   * The templates {@code mvn verify} checks: those whose four-way check passed within
-   * {@value #CI_SECONDS} s on the compact data of scale 0.01, measured on the project's 2-core
-   * machine at load average 12 to 17 (three other sessions' builds; tests/README.md has the
-   * table). Every other runnable template is skipped with its measured reason
-   * ({@link #skipReason}).
+   * Runnable templates whose instance H2, the reference, did not finish within the 60 s timeout
+   * in the measurement (tests/README.md), while the three Calcite modes did: {@code mvn verify}
+   * compares those three modes with each other, stock Calcite being the reference, as for
+   * {@link TpcdsQueries#NO_H2_REFERENCE}, rather than wait out H2's timeout.
+   * {@code -Dcorrectness.tpcdsAll=true} runs H2 for them too.
    */
-  static final java.util.Set<Integer> CI = java.util.Set.of(1, 2, 3, 10, 12, 15, 20, 21, 26,
-      27, 28, 29, 30, 32, 34, 35, 36, 37, 38, 40, 41, 42, 43, 45, 46, 49, 50, 51, 52, 53, 55, 56,
-      61, 62, 63, 66, 67, 68, 69, 71, 73, 76, 79, 81, 82, 84, 85, 86, 89, 91, 92, 93, 94, 95, 96,
-      97, 98, 99);
+  static final Map<Integer, String> H2_TOO_SLOW = sortedWithReason(H2_OVER_TIMEOUT,
+      6, 14, 16, 44, 47, 57, 58, 59, 65, 70, 83);
 
-  /** The measured bound of {@link #CI}: a four-way check of at most this many seconds. */
-  static final int CI_SECONDS = 15;
+  /**
+   * Runnable templates {@code mvn verify} does not check at all, each with its measured reason:
+   * stock Calcite does not finish them within the timeout (nor does H2, for some), so they say
+   * nothing about the plugin within the CI budget. The issue allows at most 10.
+   * {@code -Dcorrectness.tpcdsAll=true} checks them as well.
+   */
+  static final Map<Integer, String> SKIPPED = skipped();
 
-  /** Measured reasons for runnable templates outside {@link #CI}. */
-  private static final Map<Integer, String> MEASURED = measured();
-
-  private static Map<Integer, String> measured() {
+  private static Map<Integer, String> skipped() {
     Map<Integer, String> m = new TreeMap<>();
-    String h2Timeout = "H2 (the reference) runs its instance for more than the 60 s timeout";
-    String allTimeout = "H2 and all three Calcite modes run its instance for more than the 60 s"
-        + " timeout";
-    String calciteTimeout = "the three Calcite modes run its instance for more than the 60 s"
-        + " timeout (H2 finished)";
-    for (int t : new int[] {6, 14, 16, 44, 47, 57, 59, 65, 70, 83}) {
-      m.put(t, h2Timeout);
-    }
-    for (int t : new int[] {13, 48, 58, 72}) {
-      m.put(t, allTimeout);
-    }
-    for (int t : new int[] {4, 24, 64}) {
-      m.put(t, calciteTimeout);
-    }
-    m.put(5, "its four-way check took 25.1 s, over the bound of 15 s");
-    m.put(7, "its four-way check took 16.8 s, over the bound of 15 s");
-    m.put(8, "its four-way check took 19.6 s, over the bound of 15 s");
-    m.put(9, "its four-way check took 19.8 s, over the bound of 15 s");
-    m.put(11, "its four-way check took 29.7 s, over the bound of 15 s");
-    m.put(17, "its four-way check took 50.8 s, over the bound of 15 s");
-    m.put(18, "its four-way check took 27.7 s, over the bound of 15 s");
-    m.put(19, "its four-way check took 41.3 s, over the bound of 15 s");
-    m.put(22, "its four-way check took 22.8 s, over the bound of 15 s");
-    m.put(23, "its four-way check took 73.8 s, over the bound of 15 s");
-    m.put(25, "its four-way check took 25.8 s, over the bound of 15 s");
-    m.put(31, "its four-way check took 21.5 s, over the bound of 15 s");
-    m.put(33, "its four-way check took 21.7 s, over the bound of 15 s");
-    m.put(39, "its four-way check took 24.9 s, over the bound of 15 s");
-    m.put(54, "its four-way check took 18.0 s, over the bound of 15 s");
-    m.put(60, "its four-way check took 19.7 s, over the bound of 15 s");
-    m.put(74, "its four-way check took 16.0 s, over the bound of 15 s");
-    m.put(75, "its four-way check took 24.9 s, over the bound of 15 s");
-    m.put(78, "its four-way check took 55.2 s, over the bound of 15 s");
-    m.put(80, "its four-way check took 20.2 s, over the bound of 15 s");
-    m.put(87, "its four-way check took 19.1 s, over the bound of 15 s");
-    m.put(88, "its four-way check took 36.5 s, over the bound of 15 s");
-    m.put(77, "its ORDER BY (channel, id) does not order the rows totally: the rollup's"
-        + " subtotal of the catalog channel and the detail row of a null call center tie, and H2"
-        + " and Calcite return them in opposite order (same rows), which the suite's ordered"
-        + " comparison reports as a difference");
-    return m;
+    String orJoins = "stock Calcite does not finish its instance within the 60 s timeout (nor"
+        + " does H2): its join conditions sit inside OR branches, so Calcite plans cross joins of"
+        + " store_sales with three dimensions and filters them afterwards";
+    m.put(13, orJoins);
+    m.put(48, orJoins);
+    String volcano = "stock Calcite does not finish its instance within the 60 s timeout (H2"
+        + " does): its Volcano planner spends it planning the many-way join";
+    m.put(24, volcano);
+    m.put(64, volcano);
+    m.put(72, volcano);
+    return java.util.Collections.unmodifiableMap(m);
   }
 
-  /**
-   * Returns why {@code mvn verify} skips a runnable template outside {@link #CI} (every one was
-   * measured).
-   */
-  static String skipReason(int template) {
-    return MEASURED.getOrDefault(template, "not measured");
+  /** The templates {@code mvn verify} checks: every runnable one not in {@link #SKIPPED}. */
+  static final java.util.Set<Integer> CI = java.util.Collections.unmodifiableSet(
+      new java.util.TreeSet<>(TpcdsQueries.runnable().stream()
+          .filter(t -> !SKIPPED.containsKey(t)).toList()));
+
+  private static Map<Integer, String> sortedWithReason(String reason, int... templates) {
+    Map<Integer, String> m = new TreeMap<>();
+    for (int t : templates) {
+      m.put(t, reason);
+    }
+    return java.util.Collections.unmodifiableMap(m);
   }
 
   /** Rows returned per statement checked, by name (filled as the factory's tests run). */
@@ -138,11 +120,12 @@ class TpcdsFourWayTest {
         Assumptions.assumeFalse(TpcdsQueries.NOT_RUNNABLE.containsKey(template),
             () -> "not runnable here: " + TpcdsQueries.NOT_RUNNABLE.get(template));
         Assumptions.assumeTrue(ALL || !ONLY.isEmpty() || CI.contains(template), () -> "not in"
-            + " mvn verify's time budget: " + skipReason(template)
-            + "; run with -Dcorrectness.tpcdsAll=true");
+            + " mvn verify: " + SKIPPED.get(template) + "; run with -Dcorrectness.tpcdsAll=true");
+        boolean h2 = TpcdsQueries.h2Runs(template) && (ALL || !H2_TOO_SLOW.containsKey(template));
         long start = System.nanoTime();
+        StringBuilder modes = new StringBuilder();
         for (Query q : TpcdsQueries.instance(instantiator, template, SEED)) {
-          FourWayCheck.Outcome outcome = check.run(q, TpcdsQueries.h2Runs(template));
+          FourWayCheck.Outcome outcome = check.run(q, h2);
           try {
             FourWayCheck.assertAgree(outcome, "template " + template + ", seed " + SEED
                 + ", scale " + CorrectnessFixture.TPCDS_SCALE + ", " + q.source());
@@ -151,13 +134,16 @@ class TpcdsFourWayTest {
                 template, (System.nanoTime() - start) / 1e9, e.getMessage());
             throw e;
           }
+          modes.append(outcome.summary());
           QueryRun stock = outcome.runs().get(Mode.STOCK);
           synchronized (ROWS) {
             ROWS.put(q.name(), stock.rows());
           }
         }
-        System.out.printf(Locale.ROOT, "TPC-DS template %d checked in %.1f s%n", template,
-            (System.nanoTime() - start) / 1e9);
+        System.out.printf(Locale.ROOT, "TPC-DS template %d checked %s in %.1f s:%s%n", template,
+            h2 ? "four ways" : "three ways (" + (TpcdsQueries.h2Runs(template)
+                ? H2_TOO_SLOW.get(template) : TpcdsQueries.NO_H2_REFERENCE.get(template)) + ")",
+            (System.nanoTime() - start) / 1e9, modes);
       }));
     }
     return tests.stream();
@@ -165,8 +151,13 @@ class TpcdsFourWayTest {
 
   @Test
   @Order(0)
-  void ciList_namesRunnableTemplates() {
-    assertThat(TpcdsQueries.runnable()).containsAll(CI);
+  void ciLists_namedRunnableTemplates_atMostTenSkipped() {
+    assertThat(TpcdsQueries.runnable()).containsAll(SKIPPED.keySet())
+        .containsAll(H2_TOO_SLOW.keySet());
+    assertThat(H2_TOO_SLOW.keySet()).doesNotContainAnyElementsOf(SKIPPED.keySet())
+        .doesNotContainAnyElementsOf(TpcdsQueries.NO_H2_REFERENCE.keySet());
+    assertThat(SKIPPED).as("templates mvn verify skips (issue 16 allows at most 10)")
+        .hasSizeLessThanOrEqualTo(10);
   }
 
   private static java.util.Set<Integer> templates(String list) {
