@@ -6,6 +6,7 @@ import dev.learnedcost.engine.OperatorScope;
 import dev.learnedcost.examples.vector.VectorCatalog;
 import dev.learnedcost.examples.vector.VectorPlanReport;
 import dev.learnedcost.examples.tpcds.TpcdsQueries;
+import dev.learnedcost.examples.report.ConsoleProgress;
 import dev.learnedcost.examples.report.ConsoleReport;
 import dev.learnedcost.examples.run.Engine;
 import dev.learnedcost.examples.report.RoundResult;
@@ -13,7 +14,6 @@ import dev.learnedcost.examples.report.RunReport;
 import dev.learnedcost.examples.report.ScopeRounds;
 import dev.learnedcost.examples.internal.WorkloadRunner;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,10 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -259,11 +255,12 @@ public final class Demo implements Callable<Integer> {
         engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
     out.flush();
     ScopeRounds scopeRounds = new ScopeRounds();
+    ConsoleProgress.Rounds progress = ConsoleProgress.rounds(!noProgress, err);
     try (WorkloadRunner runner = new WorkloadRunner(workloads, engines,
         Duration.ofSeconds(timeoutSeconds), runtime)) {
       for (int r = 1; r <= rounds; r++) {
         int runs = r == rounds ? lastRoundRuns : 1;
-        RoundResult round = runner.runRound(r, rounds, runs, runProgress());
+        RoundResult round = runner.runRound(r, rounds, runs, progress);
         results.add(round);
         if (runtime != null) {
           scopeRounds.roundEnded(runtime.scopeStats());
@@ -440,12 +437,9 @@ public final class Demo implements Callable<Integer> {
     out.printf(Locale.ROOT, "Opening data set %s (%s) in %s%n", d.name(), d.parameters(),
         dir.toAbsolutePath());
     out.flush();
-    LoadBars bars = new LoadBars(progressBars() ? System.err : null, err, !noProgress);
     DemoDatabase db;
-    try {
+    try (ConsoleProgress.Load bars = ConsoleProgress.load("load", !noProgress, err)) {
       db = DemoDatabase.open(dir, d, bars);
-    } finally {
-      bars.close();
     }
     DemoDatabase.OpenReport report = db.openReport();
     out.printf(Locale.ROOT, "  %s in %.1f s: %s%n", report.action(),
@@ -459,132 +453,4 @@ public final class Demo implements Callable<Integer> {
     return db;
   }
 
-  /**
-   * Whether progress bars are drawn: not with {@code --no-progress}, and only on a terminal. A
-   * bar redraws itself with carriage returns several times a second; in a log (a CI job, output
-   * piped to a file) every redraw is a line of its own.
-   */
-  private boolean progressBars() {
-    return !noProgress && isTerminal();
-  }
-
-  /** Whether the JVM's standard streams are a terminal (JDK 22+: {@code Console.isTerminal}). */
-  static boolean isTerminal() {
-    java.io.Console console = System.console();
-    if (console == null) {
-      return false;
-    }
-    try {
-      return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      return true; // before JDK 22 a console exists only for a terminal
-    }
-  }
-
-  private WorkloadRunner.Progress runProgress() {
-    if (noProgress) {
-      return WorkloadRunner.Progress.NONE;
-    }
-    if (!isTerminal()) {
-      return new WorkloadRunner.Progress() {
-        @Override
-        public void roundStarted(int round, int total, long steps) {
-          err.printf(Locale.ROOT, "round %d/%d: %d executions...%n", round, total, steps);
-          err.flush();
-        }
-
-        @Override
-        public void executing(String ds, String query, Engine engine) {}
-
-        @Override
-        public void executed() {}
-
-        @Override
-        public void roundFinished() {}
-      };
-    }
-    return new WorkloadRunner.Progress() {
-      private ProgressBar bar;
-
-      @Override
-      public void roundStarted(int round, int total, long steps) {
-        bar = bar("round " + round + "/" + total, steps, System.err);
-      }
-
-      @Override
-      public void executing(String ds, String query, Engine engine) {
-        bar.setExtraMessage(ds + "/" + query + " on " + engine.label());
-      }
-
-      @Override
-      public void executed() {
-        bar.step();
-      }
-
-      @Override
-      public void roundFinished() {
-        bar.close();
-      }
-    };
-  }
-
-  static ProgressBar bar(String task, long max, PrintStream stream) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-        .setConsumer(new ConsoleProgressBarConsumer(stream, 100)).build();
-  }
-
-  /** Load progress: one progress bar per table, a line per load phase. */
-  private static final class LoadBars implements LoadProgressListener {
-    private final PrintStream stream;
-    private final PrintWriter err;
-    private final boolean lines;
-    private ProgressBar bar;
-    private String table;
-
-    /**
-     * @param stream where bars are drawn, or null for none
-     * @param lines without bars, one line per loaded table
-     */
-    LoadBars(PrintStream stream, PrintWriter err, boolean lines) {
-      this.stream = stream;
-      this.err = err;
-      this.lines = lines;
-    }
-
-    @Override
-    public void rowsLoaded(String name, long rowsDone, long rowsTotal) {
-      if (stream == null) {
-        if (lines && rowsDone == rowsTotal) {
-          err.printf(Locale.ROOT, "  load %s: %,d rows%n", name, rowsTotal);
-          err.flush();
-        }
-        return;
-      }
-      if (!name.equals(table)) {
-        close();
-        table = name;
-        bar = bar("load " + name, rowsTotal, stream);
-      }
-      bar.maxHint(rowsTotal);
-      bar.stepTo(rowsDone);
-      if (rowsDone == rowsTotal) {
-        close();
-      }
-    }
-
-    @Override
-    public void phaseStarted(String phase) {
-      close();
-      err.println("  " + phase + "...");
-      err.flush();
-    }
-
-    void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
-    }
-  }
 }

@@ -6,6 +6,7 @@ import dev.learnedcost.examples.run.QueryRun;
 import dev.learnedcost.calcite.LoraRuntime;
 import dev.learnedcost.examples.DemoDatabase;
 import dev.learnedcost.examples.Query;
+import dev.learnedcost.examples.report.ConsoleProgress;
 import dev.learnedcost.examples.report.CrossEngineCheck;
 import dev.learnedcost.examples.report.RoundResult;
 import java.time.Duration;
@@ -31,36 +32,6 @@ import java.util.Set;
  * {@code EXPLAIN} is not part of any timing.
  */
 public final class WorkloadRunner implements AutoCloseable {
-
-  /** Progress of a round, e.g. a progress bar. */
-  public interface Progress {
-    /** A round starts; {@code steps} executions follow. */
-    void roundStarted(int round, int rounds, long steps);
-
-    /** One execution is about to start. */
-    void executing(String dataset, String query, Engine engine);
-
-    /** One execution ended. */
-    void executed();
-
-    /** The round ended. */
-    void roundFinished();
-
-    /** Progress that reports nothing. */
-    Progress NONE = new Progress() {
-      @Override
-      public void roundStarted(int round, int rounds, long steps) {}
-
-      @Override
-      public void executing(String dataset, String query, Engine engine) {}
-
-      @Override
-      public void executed() {}
-
-      @Override
-      public void roundFinished() {}
-    };
-  }
 
   /**
    * The queries to run on one database.
@@ -132,7 +103,7 @@ public final class WorkloadRunner implements AutoCloseable {
    * @param round 1-based
    * @param rounds the number of rounds, for progress only
    */
-  public RoundResult runRound(int round, int rounds, Progress progress) {
+  public RoundResult runRound(int round, int rounds, ConsoleProgress.Rounds progress) {
     return runRound(round, rounds, 1, progress);
   }
 
@@ -144,7 +115,7 @@ public final class WorkloadRunner implements AutoCloseable {
    *
    * @param runs at least 1
    */
-  public RoundResult runRound(int round, int rounds, int runs, Progress progress) {
+  public RoundResult runRound(int round, int rounds, int runs, ConsoleProgress.Rounds progress) {
     if (runs < 1) {
       throw new IllegalArgumentException("runs must be at least 1, got " + runs);
     }
@@ -164,7 +135,7 @@ public final class WorkloadRunner implements AutoCloseable {
   }
 
   private RoundResult.Row runQuery(int round, String dataset, Query q, int times,
-      Progress progress) {
+      ConsoleProgress.Rounds progress) {
     List<Engine> order = new ArrayList<>(engines);
     Map<Engine, List<QueryRun>> all = new EnumMap<>(Engine.class);
     for (int k = 0; k < times; k++) {

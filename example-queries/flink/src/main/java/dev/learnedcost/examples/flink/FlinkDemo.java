@@ -5,18 +5,17 @@ import dev.learnedcost.calcite.flink.FlinkSettings;
 import dev.learnedcost.calcite.flink.LoraFlink;
 import dev.learnedcost.examples.Dataset;
 import dev.learnedcost.examples.DatasetFiles;
-import dev.learnedcost.examples.LoadProgressListener;
 import dev.learnedcost.examples.Query;
 import dev.learnedcost.examples.QueryCatalog;
 import dev.learnedcost.examples.SkewDataset;
 import dev.learnedcost.examples.TpchDataset;
+import dev.learnedcost.examples.report.ConsoleProgress;
 import dev.learnedcost.examples.report.ConsoleReport;
 import dev.learnedcost.examples.report.RoundResult;
 import dev.learnedcost.examples.report.RunReport;
 import dev.learnedcost.examples.report.ScopeRounds;
 import dev.learnedcost.examples.run.Engine;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +27,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -153,7 +148,8 @@ public final class FlinkDemo implements Callable<Integer> {
           + " ${DEFAULT-VALUE}")
   int parallelism;
 
-  @Option(names = "--no-progress", description = "no progress bars (they go to stderr)")
+  @Option(names = "--no-progress", description = "no progress (bars on stderr when it is a"
+      + " terminal, otherwise one line per round and per written table)")
   boolean noProgress;
 
   private PrintWriter out;
@@ -227,8 +223,9 @@ public final class FlinkDemo implements Callable<Integer> {
         queryCount, engines.stream().map(Engine::label).toList(), rounds, timeoutSeconds);
     out.flush();
     ScopeRounds scopeRounds = new ScopeRounds();
+    ConsoleProgress.Rounds progress = ConsoleProgress.rounds(!noProgress, err);
     for (int r = 1; r <= rounds; r++) {
-      RoundResult round = workload.runRound(r, rounds, runProgress());
+      RoundResult round = workload.runRound(r, rounds, progress);
       results.add(round);
       if (runtime != null) {
         RunReport.awaitLearner(runtime);
@@ -318,12 +315,9 @@ public final class FlinkDemo implements Callable<Integer> {
     out.printf(Locale.ROOT, "Opening data set %s (%s) as files in %s%n", d.name(),
         d.parameters(), dir.toAbsolutePath());
     out.flush();
-    LoadBars bars = new LoadBars(noProgress ? null : System.err);
     DatasetFiles files;
-    try {
+    try (ConsoleProgress.Load bars = ConsoleProgress.load("write", !noProgress, err)) {
       files = DatasetFiles.open(dir, d, bars);
-    } finally {
-      bars.close();
     }
     out.printf(Locale.ROOT, "  %s in %.1f s: %s%n", files.openReport().action(),
         files.openReport().elapsed().toMillis() / 1000.0, files.openReport().reason());
@@ -331,73 +325,4 @@ public final class FlinkDemo implements Callable<Integer> {
     return files;
   }
 
-  private FlinkWorkload.Progress runProgress() {
-    if (noProgress) {
-      return FlinkWorkload.Progress.NONE;
-    }
-    return new FlinkWorkload.Progress() {
-      private ProgressBar bar;
-
-      @Override
-      public void roundStarted(int round, int total, long steps) {
-        bar = bar("round " + round + "/" + total, steps, System.err);
-      }
-
-      @Override
-      public void executing(String ds, String query, Engine e) {
-        bar.setExtraMessage(ds + "/" + query + " on " + e.label());
-      }
-
-      @Override
-      public void executed() {
-        bar.step();
-      }
-
-      @Override
-      public void roundFinished() {
-        bar.close();
-      }
-    };
-  }
-
-  static ProgressBar bar(String task, long max, PrintStream stream) {
-    return new ProgressBarBuilder().setTaskName(task).setInitialMax(max)
-        .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
-        .setConsumer(new ConsoleProgressBarConsumer(stream, 100)).build();
-  }
-
-  /** Generation progress: one progress bar per table. */
-  private static final class LoadBars implements LoadProgressListener {
-    private final PrintStream stream;
-    private ProgressBar bar;
-    private String table;
-
-    LoadBars(PrintStream stream) {
-      this.stream = stream;
-    }
-
-    @Override
-    public void rowsLoaded(String name, long rowsDone, long rowsTotal) {
-      if (stream == null) {
-        return;
-      }
-      if (!name.equals(table)) {
-        close();
-        table = name;
-        bar = bar("write " + name, rowsTotal, stream);
-      }
-      bar.maxHint(rowsTotal);
-      bar.stepTo(rowsDone);
-      if (rowsDone == rowsTotal) {
-        close();
-      }
-    }
-
-    void close() {
-      if (bar != null) {
-        bar.close();
-        bar = null;
-      }
-    }
-  }
 }

@@ -7,6 +7,7 @@ import dev.learnedcost.calcite.flink.FlinkPlan;
 import dev.learnedcost.calcite.flink.LoraFlink;
 import dev.learnedcost.examples.DatasetFiles;
 import dev.learnedcost.examples.Query;
+import dev.learnedcost.examples.report.ConsoleProgress;
 import dev.learnedcost.examples.report.CrossEngineCheck;
 import dev.learnedcost.examples.report.RoundResult;
 import dev.learnedcost.examples.run.Engine;
@@ -36,31 +37,6 @@ import java.util.Set;
  * EXPLAIN is not part of any timing.
  */
 final class FlinkWorkload implements AutoCloseable {
-  /** Progress of a round (a progress bar). */
-  interface Progress {
-    void roundStarted(int round, int rounds, long steps);
-
-    void executing(String dataset, String query, Engine engine);
-
-    void executed();
-
-    void roundFinished();
-
-    Progress NONE = new Progress() {
-      @Override
-      public void roundStarted(int round, int rounds, long steps) {}
-
-      @Override
-      public void executing(String dataset, String query, Engine engine) {}
-
-      @Override
-      public void executed() {}
-
-      @Override
-      public void roundFinished() {}
-    };
-  }
-
   /** The queries to run over one data set's files. */
   record Workload(DatasetFiles files, List<Query> queries) {
     Workload {
@@ -136,7 +112,7 @@ final class FlinkWorkload implements AutoCloseable {
   }
 
   /** Runs one round (1-based). */
-  RoundResult runRound(int round, int rounds, Progress progress) {
+  RoundResult runRound(int round, int rounds, ConsoleProgress.Rounds progress) {
     progress.roundStarted(round, rounds, stepsPerRound());
     List<RoundResult.Row> rows = new ArrayList<>();
     try {
@@ -152,7 +128,8 @@ final class FlinkWorkload implements AutoCloseable {
     return new RoundResult(round, rows);
   }
 
-  private RoundResult.Row runQuery(int round, String dataset, Query q, Progress progress) {
+  private RoundResult.Row runQuery(int round, String dataset, Query q,
+      ConsoleProgress.Rounds progress) {
     Map<Engine, QueryRun> runs = new LinkedHashMap<>();
     for (Engine e : engines) {
       progress.executing(dataset, q.name(), e);
