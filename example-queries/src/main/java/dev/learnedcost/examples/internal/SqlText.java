@@ -42,15 +42,9 @@ public final class SqlText {
         i++;
         continue;
       }
-      if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        while (i < n && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
-          i++;
-        }
-        continue;
-      }
-      if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+      int afterComment = commentEnd(sql, i);
+      if (afterComment > i) {
+        i = afterComment;
         continue;
       }
       if (semicolon >= 0) {
@@ -64,10 +58,7 @@ public final class SqlText {
       }
       if (Character.isLetter(c) || c == '_') {
         int start = i;
-        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
-            || sql.charAt(i) == '$')) {
-          i++;
-        }
+        i = wordEnd(sql, i);
         String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
         if (depth == 0 && semicolon < 0) {
           if (word.equals("BY") && "ORDER".equals(previousWord)) {
@@ -100,6 +91,39 @@ public final class SqlText {
     this.topLevelLimit = limit;
     this.firstSemicolon = semicolon;
     this.textAfterSemicolon = afterSemicolon;
+  }
+
+  /**
+   * Returns the offset just after the comment ({@code --} to the end of the line, or
+   * {@code /* *}{@code /}) starting at {@code i}, or {@code i} when none starts there.
+   */
+  private static int commentEnd(String sql, int i) {
+    int n = sql.length();
+    if (i + 1 >= n) {
+      return i;
+    }
+    if (sql.charAt(i) == '-' && sql.charAt(i + 1) == '-') {
+      int end = i;
+      while (end < n && sql.charAt(end) != '\n' && sql.charAt(end) != '\r') {
+        end++;
+      }
+      return end;
+    }
+    if (sql.charAt(i) == '/' && sql.charAt(i + 1) == '*') {
+      int end = sql.indexOf("*/", i + 2);
+      return end < 0 ? n : end + 2;
+    }
+    return i;
+  }
+
+  /** Returns the offset just after the word (letters, digits, {@code _}, {@code $}) at start. */
+  private static int wordEnd(String sql, int start) {
+    int i = start;
+    while (i < sql.length() && (Character.isLetterOrDigit(sql.charAt(i))
+        || sql.charAt(i) == '_' || sql.charAt(i) == '$')) {
+      i++;
+    }
+    return i;
   }
 
   private static int skipQuoted(String sql, int start, char quote) {
@@ -165,16 +189,9 @@ public final class SqlText {
     int i = orderByEnd;
     while (i < n) {
       char c = sql.charAt(i);
-      if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-        while (i < n && sql.charAt(i) != '\n' && sql.charAt(i) != '\r') {
-          i++;
-        }
-        item.append(' ');
-        continue;
-      }
-      if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? n : end + 2;
+      int afterComment = commentEnd(sql, i);
+      if (afterComment > i) {
+        i = afterComment;
         item.append(' ');
         continue;
       }
@@ -186,10 +203,7 @@ public final class SqlText {
       }
       if (Character.isLetter(c) || c == '_') {
         int start = i;
-        while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '_'
-            || sql.charAt(i) == '$')) {
-          i++;
-        }
+        i = wordEnd(sql, i);
         String word = sql.substring(start, i);
         String upper = word.toUpperCase(Locale.ROOT);
         if (depth == 0 && (upper.equals("LIMIT") || upper.equals("OFFSET")

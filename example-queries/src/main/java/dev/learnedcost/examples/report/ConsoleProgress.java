@@ -21,34 +21,25 @@ public final class ConsoleProgress {
 
   private ConsoleProgress() {}
 
-  /** Progress of the rounds of a workload: one step per query execution. */
+  /**
+   * Progress of the rounds of a workload: one step per query execution. Every method does
+   * nothing unless overridden.
+   */
   public interface Rounds {
     /** A round starts; {@code steps} executions follow. */
-    void roundStarted(int round, int rounds, long steps);
+    default void roundStarted(int round, int rounds, long steps) {}
 
     /** One execution is about to start. */
-    void executing(String dataset, String query, Engine engine);
+    default void executing(String dataset, String query, Engine engine) {}
 
     /** One execution ended. */
-    void executed();
+    default void executed() {}
 
     /** The round ended. */
-    void roundFinished();
+    default void roundFinished() {}
 
     /** Progress that reports nothing. */
-    Rounds NONE = new Rounds() {
-      @Override
-      public void roundStarted(int round, int rounds, long steps) {}
-
-      @Override
-      public void executing(String dataset, String query, Engine engine) {}
-
-      @Override
-      public void executed() {}
-
-      @Override
-      public void roundFinished() {}
-    };
+    Rounds NONE = new Rounds() { };
   }
 
   /** Whether the JVM's standard streams are a terminal (JDK 22+: {@code Console.isTerminal}). */
@@ -80,15 +71,6 @@ public final class ConsoleProgress {
           err.printf(Locale.ROOT, "round %d/%d: %d executions...%n", round, rounds, steps);
           err.flush();
         }
-
-        @Override
-        public void executing(String dataset, String query, Engine engine) {}
-
-        @Override
-        public void executed() {}
-
-        @Override
-        public void roundFinished() {}
       };
     }
     return new Rounds() {
