@@ -68,11 +68,12 @@ public record Query(String name, String sql, String source, String h2Sql) {
   }
 
   /**
-   * Returns whether the statement cuts its result to a row count outside every subquery
-   * ({@code LIMIT} or {@code FETCH}): rows tied under the {@code ORDER BY} at the cut may then
-   * differ between engines.
+   * Returns the row count the statement cuts its result to outside every subquery
+   * ({@code LIMIT n}, {@code FETCH FIRST n ROWS ONLY}), or -1 when it does not cut it or the
+   * count is not a literal: rows tied under the {@code ORDER BY} at the cut may differ between
+   * engines.
    */
-  public boolean limited() {
-    return SqlText.of(sql).hasTopLevelLimit();
+  public long rowLimit() {
+    return SqlText.of(sql).topLevelLimit();
   }
 }

@@ -80,7 +80,7 @@ public final class ResultComparator {
    * @return equal, or the first difference with row, column and both values
    */
   public ResultComparison compare(ResultTable expected, ResultTable actual, boolean ordered) {
-    return compare(expected, actual, ordered, null, false);
+    return compare(expected, actual, ordered, null, -1);
   }
 
   /**
@@ -91,9 +91,9 @@ public final class ResultComparator {
    * <p>Ties: rows equal in every column the {@code ORDER BY} names may come in any order among
    * themselves (SQL leaves their order open), so each run of consecutive tied rows is compared
    * as a multiset, while the {@code ORDER BY} columns are compared row by row. When the query
-   * also cuts its result ({@link Query#limited()}) and both results have the same length, the
-   * last run of tied rows need agree only in the {@code ORDER BY} columns: which of the rows
-   * tied at the cut are kept is open too. An item of the {@code ORDER BY} names a column when
+   * also cuts its result ({@link Query#rowLimit()}) and both results hold exactly that many
+   * rows, the last run of tied rows need agree only in the {@code ORDER BY} columns: which of
+   * the rows tied at the cut are kept is open too. An item of the {@code ORDER BY} names a column when
    * it is a 1-based position or a (qualified, quoted or not) name equal, ignoring case, to
    * exactly one column label of {@code expected}; when any item names none (an expression, a
    * column left out of the select list), rows are compared strictly by position.
@@ -107,7 +107,7 @@ public final class ResultComparator {
     }
     int[] keys = orderColumns(query.orderByItems(), Objects.requireNonNull(expected,
         "expected").columnNames());
-    return compare(expected, actual, true, keys, query.limited());
+    return compare(expected, actual, true, keys, query.rowLimit());
   }
 
   private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
@@ -153,7 +153,7 @@ public final class ResultComparator {
   }
 
   private ResultComparison compare(ResultTable expected, ResultTable actual, boolean ordered,
-      int[] orderKeys, boolean limited) {
+      int[] orderKeys, long rowLimit) {
     Objects.requireNonNull(expected, "expected");
     Objects.requireNonNull(actual, "actual");
     if (expected.columnCount() != actual.columnCount()) {
@@ -179,11 +179,11 @@ public final class ResultComparator {
     }
     return orderKeys == null
         ? compareOrdered(expected, actual, rows)
-        : compareTies(expected, actual, rows, orderKeys, limited);
+        : compareTies(expected, actual, rows, orderKeys, rowLimit);
   }
 
   private static ResultComparison compareTies(ResultTable expected, ResultTable actual,
-      Rows rows, int[] keys, boolean limited) {
+      Rows rows, int[] keys, long rowLimit) {
     List<List<Object>> e = expected.rows();
     List<List<Object>> a = actual.rows();
     int common = Math.min(e.size(), a.size());
@@ -194,7 +194,7 @@ public final class ResultComparator {
             + " (an ORDER BY column)");
       }
     }
-    boolean openCut = limited && e.size() == a.size();
+    boolean openCut = rowLimit >= 0 && e.size() == rowLimit && a.size() == rowLimit;
     int start = 0;
     while (start < common) {
       int end = start + 1;

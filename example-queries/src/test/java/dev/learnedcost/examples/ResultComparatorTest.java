@@ -401,6 +401,8 @@ class ResultComparatorTest {
         query(sql + " LIMIT 4")).equal());
     assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut),
         query(sql)).equal(), "without a cut, the last row is checked");
+    assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut),
+        query(sql + " LIMIT 5")).equal(), "fewer rows than the limit: nothing was cut");
     assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS), channels(otherAtCut.subList(0, 3)),
         query(sql + " LIMIT 4")).equal(), "a shorter result is still a difference");
     assertFalse(COMPARATOR.compare(channels(CHANNEL_ROWS),

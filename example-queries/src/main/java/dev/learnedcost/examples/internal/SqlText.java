@@ -17,8 +17,8 @@ public final class SqlText {
   private final boolean topLevelOrderBy;
   /** Offset just after the top-level {@code ORDER BY}, or -1. */
   private final int orderByEnd;
-  /** Whether a {@code LIMIT} or {@code FETCH} appears outside every parenthesis. */
-  private final boolean topLevelLimit;
+  /** Offset just after a {@code LIMIT} or {@code FETCH} outside every parenthesis, or -1. */
+  private final int limitEnd;
   /** Offset of the first top-level ';', or -1. */
   private final int firstSemicolon;
   /** Whether anything significant follows the first top-level ';'. */
@@ -29,7 +29,7 @@ public final class SqlText {
     boolean sawSignificant = false;
     boolean orderBy = false;
     int afterOrderBy = -1;
-    boolean limit = false;
+    int afterLimit = -1;
     int semicolon = -1;
     boolean afterSemicolon = false;
     int depth = 0;
@@ -65,7 +65,7 @@ public final class SqlText {
             orderBy = true;
             afterOrderBy = i;
           } else if (word.equals("LIMIT") || word.equals("FETCH")) {
-            limit = true;
+            afterLimit = i;
           }
         }
         previousWord = word;
@@ -88,7 +88,7 @@ public final class SqlText {
     this.blank = !sawSignificant;
     this.topLevelOrderBy = orderBy;
     this.orderByEnd = afterOrderBy;
-    this.topLevelLimit = limit;
+    this.limitEnd = afterLimit;
     this.firstSemicolon = semicolon;
     this.textAfterSemicolon = afterSemicolon;
   }
@@ -164,11 +164,44 @@ public final class SqlText {
   }
 
   /**
-   * Returns whether the statement limits its row count outside every parenthesis
-   * ({@code LIMIT n} or {@code FETCH FIRST n ROWS ONLY}).
+   * Returns the row count a {@code LIMIT n} or {@code FETCH FIRST|NEXT [n] ROW|ROWS ONLY}
+   * outside every parenthesis cuts the result to ({@code FETCH FIRST ROW ONLY}: 1), or -1 when
+   * there is none or its count is not a literal number.
    */
-  public boolean hasTopLevelLimit() {
-    return topLevelLimit;
+  public long topLevelLimit() {
+    if (limitEnd < 0) {
+      return -1;
+    }
+    int i = limitEnd;
+    boolean fetch = sql.regionMatches(true, limitEnd - 5, "FETCH", 0, 5);
+    while (i < sql.length()) {
+      char c = sql.charAt(i);
+      int afterComment = commentEnd(sql, i);
+      if (afterComment > i) {
+        i = afterComment;
+      } else if (Character.isWhitespace(c)) {
+        i++;
+      } else if (Character.isDigit(c)) {
+        int start = i;
+        while (i < sql.length() && Character.isDigit(sql.charAt(i))) {
+          i++;
+        }
+        return i - start <= 18 ? Long.parseLong(sql.substring(start, i)) : -1;
+      } else if (fetch && Character.isLetter(c)) {
+        int start = i;
+        i = wordEnd(sql, i);
+        String word = sql.substring(start, i).toUpperCase(Locale.ROOT);
+        if (word.equals("ROW") || word.equals("ROWS")) {
+          return 1;
+        }
+        if (!word.equals("FIRST") && !word.equals("NEXT")) {
+          return -1;
+        }
+      } else {
+        return -1;
+      }
+    }
+    return -1;
   }
 
   /**

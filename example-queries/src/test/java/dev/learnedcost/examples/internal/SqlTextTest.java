@@ -41,12 +41,15 @@ class SqlTextTest {
   }
 
   @Test
-  void hasTopLevelLimit_onlyOutsideParentheses() {
-    assertTrue(SqlText.of("SELECT a FROM t ORDER BY a LIMIT 100").hasTopLevelLimit());
-    assertTrue(SqlText.of("SELECT a FROM t FETCH FIRST 5 ROWS ONLY").hasTopLevelLimit());
-    assertFalse(SqlText.of("SELECT a FROM (SELECT a FROM t LIMIT 5) s ORDER BY a")
-        .hasTopLevelLimit());
-    assertFalse(SqlText.of("SELECT 'LIMIT 5' FROM t -- LIMIT 5").hasTopLevelLimit());
+  void topLevelLimit_countOutsideParentheses() {
+    assertEquals(100, SqlText.of("SELECT a FROM t ORDER BY a LIMIT 100").topLevelLimit());
+    assertEquals(5, SqlText.of("SELECT a FROM t FETCH FIRST 5 ROWS ONLY").topLevelLimit());
+    assertEquals(1, SqlText.of("SELECT a FROM t fetch next row only").topLevelLimit());
+    assertEquals(7, SqlText.of("SELECT a FROM t LIMIT /* seven */ 7;").topLevelLimit());
+    assertEquals(-1, SqlText.of("SELECT a FROM t LIMIT ?").topLevelLimit());
+    assertEquals(-1, SqlText.of("SELECT a FROM (SELECT a FROM t LIMIT 5) s ORDER BY a")
+        .topLevelLimit());
+    assertEquals(-1, SqlText.of("SELECT 'LIMIT 5' FROM t -- LIMIT 5").topLevelLimit());
   }
 
   @Test
