@@ -79,7 +79,7 @@ class TpcdsFourWayTest {
     Map<Integer, String> m = new TreeMap<>();
     String orJoins = "stock Calcite does not finish its instance within the 60 s timeout (nor"
         + " does H2): its join conditions sit inside OR branches, so Calcite plans cross joins of"
-        + " store_sales with three dimensions and filters them afterwards";
+        + " store_sales with the dimensions those conditions join, and filters afterwards";
     m.put(13, orJoins);
     m.put(48, orJoins);
     String volcano = "stock Calcite does not finish its instance within the 60 s timeout (H2"
